@@ -1,0 +1,24 @@
+#!/bin/sh
+# Install the Debian/Ubuntu packages the generator needs, only those missing.
+# WeasyPrint lays text out with Pango and HarfBuzz; without libharfbuzz-subset0
+# it falls back to a font subsetter several times slower.
+set -eu
+
+packages="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig"
+
+missing=""
+for package in $packages; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
+        || missing="$missing $package"
+done
+[ -z "$missing" ] && exit 0
+
+if ! command -v apt-get >/dev/null 2>&1; then
+    echo "error: missing system packages:$missing (install them with your package manager)" >&2
+    exit 2
+fi
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "installing system packages:$missing"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing

@@ -1,0 +1,117 @@
+"""The command line: options in, build or check, and every error as one line with exit code 2."""
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import PROJECT, __version__
+from .build import Report, plan, read_all, run, single
+from .errors import LeafletError, OutputError, UnknownName, display
+from .options import ENGINES, PAPERS
+from .read import LEAFLETS
+
+EXIT_OK, EXIT_ERROR = 0, 2
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line and exit code 2."""
+
+    def error(self, message):
+        self.exit(EXIT_ERROR, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def parser() -> argparse.ArgumentParser:
+    top = Parser(prog="generate.py", description=(
+        "Make print-ready, accessible patient-information leaflets (PDF) from the "
+        "Markdown and YAML sources under leaflets/."))
+    top.add_argument("--version", action="version", version=f"leafletpress {__version__}")
+    commands = top.add_subparsers(dest="command", required=True, parser_class=Parser)
+
+    build = commands.add_parser("build", help="build PDFs", description=(
+        "Build PDFs. With no LEAFLET, every leaflet; with no --lang, every language; "
+        "with no --large-print, both the standard and the large-print PDF. "
+        "PDFs that are already up to date are left alone."))
+    build.add_argument("leaflets", nargs="*", metavar="LEAFLET", help="leaflet id (its folder under leaflets/)")
+    build.add_argument("--lang", action="append", metavar="CODE",
+                       help="language code, e.g. en (repeatable; default: every language)")
+    build.add_argument("--large-print", action="store_true",
+                       help="large print only: all text at least 16 pt, body 18 pt, reflowed")
+    build.add_argument("--section", action="append", metavar="ID", dest="sections",
+                       help="only this section, with the title block (repeatable; see 'list')")
+    build.add_argument("--paper", default="a4", metavar="|".join(PAPERS),
+                       help="paper size (default: a4)")
+    build.add_argument("--engine", default=ENGINES[0], metavar="|".join(ENGINES),
+                       help=f"PDF engine (default: {ENGINES[0]})")
+    where = build.add_mutually_exclusive_group()
+    where.add_argument("--output", "-o", type=Path, metavar="FILE",
+                       help="write exactly this file (one leaflet; default language and standard print "
+                            "unless --lang / --large-print say otherwise)")
+    where.add_argument("--out-dir", type=Path, default=PROJECT / "build", metavar="DIR",
+                       help="folder for the PDFs (default: build/)")
+    build.add_argument("--force", action="store_true", help="rebuild even what is up to date")
+    build.set_defaults(handler=do_build)
+
+    listing = commands.add_parser("list", help="list leaflets, their languages and section ids")
+    listing.set_defaults(handler=do_list)
+
+    check = commands.add_parser("check", help="read and validate sources without writing a PDF")
+    check.add_argument("leaflets", nargs="*", metavar="LEAFLET")
+    check.set_defaults(handler=do_check)
+    for command in (build, listing, check):
+        command.add_argument("--leaflets-dir", type=Path, default=LEAFLETS, metavar="DIR",
+                             help="folder holding the leaflet folders (default: leaflets/)")
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except LeafletError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("interrupted: no partial PDF was left", file=sys.stderr)
+        return 130
+
+
+def do_build(args) -> int:
+    leaflets = read_all(args.leaflets, args.leaflets_dir)
+    if args.engine not in ENGINES:
+        raise UnknownName("engine", args.engine, ENGINES)
+    sections = tuple(args.sections or ())
+    if args.output:
+        if len(leaflets) != 1 or (args.lang and len(args.lang) != 1):
+            raise OutputError("--output writes one PDF: name one leaflet and at most one --lang")
+        langs = args.lang or [leaflets[0].source_language]
+        jobs = plan(leaflets, langs, [args.large_print], sections, args.paper, args.engine, Path("."))
+        jobs = [single(jobs[0], args.output)]
+    else:
+        sizes = [True] if args.large_print else [False, True]
+        jobs = plan(leaflets, args.lang or [], sizes, sections, args.paper, args.engine, args.out_dir)
+    report = run(jobs, incremental=not (args.force or args.output))
+    return finish(report)
+
+
+def finish(report: Report) -> int:
+    for message in report.failed:
+        print(f"error: {message}", file=sys.stderr)
+    print(report.summary())
+    return EXIT_ERROR if report.failed else EXIT_OK
+
+
+def do_list(args) -> int:
+    for leaflet in read_all([], args.leaflets_dir):
+        source = leaflet.translations[leaflet.source_language]
+        print(f"{leaflet.id}: {source.title}")
+        print(f"  languages: {', '.join(leaflet.languages)}")
+        print(f"  sections:  {', '.join(source.section_ids)}")
+    return EXIT_OK
+
+
+def do_check(args) -> int:
+    for leaflet in read_all(args.leaflets, args.leaflets_dir):
+        for lang in leaflet.languages:
+            translation = leaflet.translations[lang]
+            print(f"ok: {display(translation.path)}: {len(translation.sections)} sections")
+    return EXIT_OK

@@ -1,0 +1,48 @@
+"""The project's exceptions: each one prints as a single line for the user."""
+
+import difflib
+from pathlib import Path
+
+
+class LeafletError(Exception):
+    """A problem the user can fix; the command prints it on one line and exits 2."""
+
+
+class SourceError(LeafletError):
+    """A leaflet's source file is wrong, at a given line when known."""
+
+    def __init__(self, path: Path, message: str, line: int | None = None):
+        self.path, self.line, self.message = Path(path), line, message
+        where = f"{display(self.path)}:{line}" if line else display(self.path)
+        super().__init__(f"{where}: {message}")
+
+
+class UnknownName(LeafletError):
+    """A leaflet, language, section or paper that does not exist."""
+
+    def __init__(self, kind: str, name: str, valid, where: str | None = None):
+        valid = list(valid)
+        message = f"unknown {kind} {name!r}"
+        if where:
+            message = f"{where}: {message}"
+        message += f"; valid: {', '.join(valid) or '(none)'}"
+        close = difflib.get_close_matches(name, valid, n=1, cutoff=0.5)
+        if close:
+            message += f"; did you mean {close[0]!r}?"
+        super().__init__(message)
+
+
+class RenderError(LeafletError):
+    """An engine could not turn the leaflet into a PDF."""
+
+
+class OutputError(LeafletError):
+    """A PDF could not be written where it was asked to go."""
+
+
+def display(path: Path) -> str:
+    """The path as the user knows it: relative to the working folder when inside it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,107 @@
+"""The leaflet model: plain data, knowing nothing of Markdown, YAML, HTML or PDF."""
+
+from dataclasses import dataclass, field
+from typing import ClassVar
+from datetime import date
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Run:
+    """A stretch of text with one style: plain, bold, or a link."""
+
+    text: str
+    strong: bool = False
+    href: str | None = None
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    kind: ClassVar[str] = "paragraph"
+    runs: tuple[Run, ...]
+
+
+@dataclass(frozen=True)
+class BulletList:
+    kind: ClassVar[str] = "list"
+    items: tuple[tuple[Run, ...], ...]
+    ordered: bool = False
+
+
+@dataclass(frozen=True)
+class Subheading:
+    kind: ClassVar[str] = "subheading"
+    text: str
+
+
+@dataclass(frozen=True)
+class Figure:
+    """An illustration with the words every printed picture must carry."""
+
+    kind: ClassVar[str] = "figure"
+
+    id: str
+    path: Path
+    alt: str
+    caption: str
+    credit: str
+
+
+Block = Paragraph | BulletList | Subheading | Figure
+
+
+@dataclass(frozen=True)
+class Section:
+    """A part of the leaflet with a stable id, the same in every language."""
+
+    id: str
+    heading: str
+    blocks: tuple[Block, ...]
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Source:
+    title: str
+    publisher: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Who made the leaflet, from what, and when it is due for review."""
+
+    produced_by: str
+    version: str
+    published: date
+    next_review: date
+    sources: tuple[Source, ...]
+    reviewed: date | None = None
+
+
+@dataclass(frozen=True)
+class Translation:
+    """The leaflet's text in one language."""
+
+    lang: str
+    title: str
+    subtitle: str
+    sections: tuple[Section, ...]
+    path: Path
+
+    @property
+    def section_ids(self) -> list[str]:
+        return [section.id for section in self.sections]
+
+
+@dataclass(frozen=True)
+class Leaflet:
+    id: str
+    folder: Path
+    source_language: str
+    provenance: Provenance
+    translations: dict[str, Translation] = field(default_factory=dict)
+
+    @property
+    def languages(self) -> list[str]:
+        return sorted(self.translations, key=lambda lang: (lang != self.source_language, lang))

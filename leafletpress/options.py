@@ -1,0 +1,74 @@
+"""What a build is asked for, and the print sizes and papers both engines read."""
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class PrintSize:
+    """Type sizes in points and margins in millimetres for one print size.
+
+    The smallest size is used for everything that is not body text or a
+    heading: footer, page numbers, captions, credits. Clear-print guidance
+    (UKAAF, RNIB) asks for at least 12 pt there, and 16 pt in large print.
+    """
+
+    name: str
+    body: float
+    smallest: float
+    title: float
+    heading: float
+    subheading: float
+    leading: float
+    margin: float
+    figure_width: float  # share of the text column
+
+
+PRINT_SIZES = {
+    "standard": PrintSize("standard", body=13, smallest=12, title=28, heading=19,
+                          subheading=15, leading=1.5, margin=18, figure_width=0.46),
+    "large": PrintSize("large", body=18, smallest=16, title=34, heading=25,
+                       subheading=21, leading=1.5, margin=16, figure_width=1.0),
+}
+
+
+@dataclass(frozen=True)
+class Paper:
+    name: str
+    width: float  # millimetres
+    height: float
+
+
+PAPERS = {
+    "a4": Paper("a4", 210, 297),
+    "letter": Paper("letter", 215.9, 279.4),
+}
+
+ENGINES = ("weasyprint",)
+
+
+@dataclass(frozen=True)
+class Options:
+    """One PDF to make: which language, print size, sections, paper and engine."""
+
+    lang: str
+    large_print: bool = False
+    sections: tuple[str, ...] = field(default_factory=tuple)
+    paper: str = "a4"
+    engine: str = "weasyprint"
+
+    @property
+    def print_size(self) -> PrintSize:
+        return PRINT_SIZES["large" if self.large_print else "standard"]
+
+    @property
+    def page(self) -> Paper:
+        return PAPERS[self.paper]
+
+    def filename(self, leaflet_id: str) -> str:
+        """The PDF's name in the output folder: every option that changes it shows."""
+        parts = [leaflet_id, self.lang, *self.sections]
+        if self.paper != "a4":
+            parts.append(self.paper)
+        if self.large_print:
+            parts.append("large-print")
+        return ".".join(parts) + ".pdf"

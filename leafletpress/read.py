@@ -1,0 +1,382 @@
+"""Read a leaflet's folder (YAML metadata, Markdown per language) into the model.
+
+Every problem is raised as a SourceError naming the file and, where there is
+one, the line, before anything is rendered.
+"""
+
+import re
+from datetime import date
+from pathlib import Path, PurePosixPath
+
+import yaml
+from markdown_it import MarkdownIt
+
+from . import PROJECT
+from .errors import SourceError, UnknownName
+from .model import (BulletList, Figure, Leaflet, Paragraph, Provenance, Run,
+                    Section, Source, Subheading, Translation)
+
+LEAFLETS = PROJECT / "leaflets"
+ASSETS = PROJECT / "assets"
+METADATA_FILE = "leaflet.yaml"
+
+SECTION_HEADING = re.compile(r"^(?P<heading>.*?)\s*\{#(?P<id>[a-z0-9]+(?:-[a-z0-9]+)*)\}\s*$")
+LANGUAGE_FILE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+LINK_SCHEMES = ("https://", "http://", "mailto:", "tel:")
+
+
+def leaflet_ids(root: Path = LEAFLETS) -> list[str]:
+    """Every leaflet folder under root, by name."""
+    if not root.is_dir():
+        return []
+    return sorted(p.name for p in root.iterdir() if (p / METADATA_FILE).is_file())
+
+
+def find_leaflet(leaflet_id: str, root: Path = LEAFLETS) -> Path:
+    """The folder of a leaflet, or UnknownName listing the ones there are."""
+    known = leaflet_ids(root)
+    if leaflet_id not in known:
+        raise UnknownName("leaflet", leaflet_id, known, where=_shown(root))
+    return root / leaflet_id
+
+
+def read_leaflet(folder: Path, assets: Path = ASSETS) -> Leaflet:
+    """The whole leaflet: shared metadata and every language's text."""
+    meta_path = folder / METADATA_FILE
+    meta, lines = load_yaml(meta_path, read_text(meta_path))
+    fields = Fields(meta_path, meta, lines)
+    provenance = read_provenance(fields)
+    figures = fields.mapping("figures", required=False)
+    languages = language_files(folder)
+    source_language = fields.text("source_language")
+    if source_language not in languages:
+        raise SourceError(meta_path, f"source_language {source_language!r} has no {source_language}.md "
+                          f"in {_shown(folder)}; languages found: {', '.join(languages) or '(none)'}",
+                          fields.line("source_language"))
+    translations = {lang: read_translation(path, lang, fields, figures, assets)
+                    for lang, path in languages.items()}
+    return Leaflet(folder.name, folder, source_language, provenance, translations)
+
+
+def language_files(folder: Path) -> dict[str, Path]:
+    return {p.stem: p for p in sorted(folder.glob("*.md")) if LANGUAGE_FILE.match(p.stem)}
+
+
+def read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SourceError(path, "file not found") from None
+    except UnicodeDecodeError as error:
+        raise SourceError(path, f"not UTF-8 text (byte {error.start})") from None
+    except OSError as error:
+        raise SourceError(path, f"cannot be read: {error.strerror}") from None
+
+
+def load_yaml(path: Path, text: str, first_line: int = 1) -> tuple[dict, dict]:
+    """A YAML mapping and the line of every key in it, as ('a', 'b') -> line."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = first_line + mark.line if mark else None
+        raise SourceError(path, f"malformed YAML: {error.problem or error.context}", line) from None
+    except yaml.YAMLError as error:
+        raise SourceError(path, f"malformed YAML: {error}") from None
+    if data is None:
+        data, node = {}, None
+    if not isinstance(data, dict):
+        raise SourceError(path, "metadata must be a mapping of keys to values", first_line)
+    lines: dict[tuple, int] = {}
+    _collect_lines(node, (), first_line, lines)
+    return data, lines
+
+
+def _collect_lines(node, prefix: tuple, first_line: int, lines: dict) -> None:
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            path = (*prefix, key.value)
+            lines[path] = first_line + key.start_mark.line
+            _collect_lines(value, path, first_line, lines)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            lines[(*prefix, index)] = first_line + item.start_mark.line
+            _collect_lines(item, (*prefix, index), first_line, lines)
+
+
+class Fields:
+    """Typed access to a metadata mapping; a wrong or missing value names its line."""
+
+    def __init__(self, path: Path, data: dict, lines: dict, prefix: tuple = ()):
+        self.path, self.data, self.lines, self.prefix = path, data, lines, prefix
+
+    def line(self, *keys) -> int | None:
+        path = (*self.prefix, *keys)
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return None
+
+    def fail(self, key, message: str):
+        raise SourceError(self.path, message, self.line(key))
+
+    def _get(self, key, required: bool):
+        value = self.data.get(key)
+        if value is None and required:
+            where = ".".join(map(str, self.prefix))
+            self.fail(key, f"missing {key!r}" + (f" in {where}" if where else ""))
+        return value
+
+    def text(self, key, required: bool = True) -> str:
+        value = self._get(key, required)
+        if value is None:
+            return ""
+        if isinstance(value, (dict, list)) or not str(value).strip():
+            self.fail(key, f"{key!r} must be non-empty text")
+        return str(value).strip()
+
+    def date(self, key, required: bool = True) -> date | None:
+        value = self._get(key, required)
+        if value is None or isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(key, f"{key!r} must be a date written YYYY-MM-DD, not {value!r}")
+
+    def mapping(self, key, required: bool = True) -> "Fields":
+        value = self._get(key, required)
+        if value is None:
+            value = {}
+        if not isinstance(value, dict):
+            self.fail(key, f"{key!r} must be a mapping")
+        return Fields(self.path, value, self.lines, (*self.prefix, key))
+
+    def items(self, key, required: bool = True) -> list["Fields"]:
+        value = self._get(key, required) or []
+        if not isinstance(value, list) or (required and not value):
+            self.fail(key, f"{key!r} must be a non-empty list")
+        result = []
+        for index, item in enumerate(value):
+            if not isinstance(item, dict):
+                raise SourceError(self.path, f"each of {key!r} must be a mapping",
+                                  self.line(key, index))
+            result.append(Fields(self.path, item, self.lines, (*self.prefix, key, index)))
+        return result
+
+    def keys(self) -> list[str]:
+        return list(self.data)
+
+
+def read_provenance(fields: Fields) -> Provenance:
+    published, next_review = fields.date("published"), fields.date("next_review")
+    if next_review <= published:
+        fields.fail("next_review", "next_review must come after published")
+    sources = tuple(Source(item.text("title"), item.text("publisher"), item.text("url"))
+                    for item in fields.items("sources"))
+    return Provenance(produced_by=fields.text("produced_by"), version=fields.text("version"),
+                      published=published, next_review=next_review, sources=sources,
+                      reviewed=fields.date("reviewed", required=False))
+
+
+def read_translation(path: Path, lang: str, shared: Fields, figures: Fields,
+                     assets: Path) -> Translation:
+    meta, body, body_line = split_front_matter(path, read_text(path))
+    fields = Fields(path, *meta)
+    words = fields.mapping("figures", required=False)
+    for figure_id in words.keys():
+        if figure_id not in figures.keys():
+            raise UnknownName("figure", figure_id, figures.keys(),
+                              where=f"{_shown(path)}:{words.line(figure_id)}")
+    placed = {figures.mapping(figure_id).text("section"): read_figure(figure_id, figures, words, assets)
+              for figure_id in figures.keys()}
+    sections = parse_sections(path, body, body_line, placed)
+    known = [section.id for section in sections]
+    for figure_id in figures.keys():
+        section_id = figures.mapping(figure_id).text("section")
+        if section_id not in known:
+            raise UnknownName("section", section_id, known,
+                              where=f"{_shown(figures.path)}:{figures.line(figure_id, 'section')}")
+    return Translation(lang, fields.text("title"), fields.text("subtitle", required=False),
+                       sections, path)
+
+
+def read_figure(figure_id: str, figures: Fields, words: Fields, assets: Path) -> Figure:
+    """A figure: file and credit from leaflet.yaml, alt text and caption from the language file."""
+    shared = figures.mapping(figure_id)
+    if figure_id not in words.keys():
+        raise SourceError(words.path, f"figure {figure_id!r} needs alt text and a caption under "
+                          f"'figures: {figure_id}:' in the front matter", words.line() or 1)
+    own = words.mapping(figure_id)
+    alt = refused_without(own, "alt", f"figure {figure_id!r} has no alt text")
+    credit = refused_without(shared, "credit", f"figure {figure_id!r} has no credit")
+    return Figure(figure_id, asset_path(shared, "file", assets), alt, own.text("caption"), credit)
+
+
+def refused_without(fields: Fields, key: str, message: str) -> str:
+    if not str(fields.data.get(key) or "").strip():
+        fields.fail(key, f"{message}: a figure without {'alt text' if key == 'alt' else 'a ' + key} is refused")
+    return fields.text(key)
+
+
+def asset_path(fields: Fields, key: str, assets: Path) -> Path:
+    """A file named in metadata, which must lie inside the assets folder."""
+    name = fields.text(key)
+    relative = PurePosixPath(name)
+    if relative.is_absolute() or ".." in relative.parts or ":" in name:
+        fields.fail(key, f"{key!r} must be a file name inside {_shown(assets)}/, not {name!r}")
+    path = assets / relative
+    if not path.is_file():
+        fields.fail(key, f"illustration {name!r} not found in {_shown(assets)}/")
+    return path
+
+
+def split_front_matter(path: Path, text: str) -> tuple[tuple[dict, dict], str, int]:
+    """The front matter (data, key lines), the Markdown body and the body's first line."""
+    if not text.startswith("---\n"):
+        raise SourceError(path, "must start with YAML front matter between '---' lines", 1)
+    end = text.find("\n---\n", 3)
+    if end < 0:
+        raise SourceError(path, "front matter is not closed by a '---' line", 1)
+    front = text[4:end + 1]
+    meta = load_yaml(path, front, first_line=2)
+    body_line = front.count("\n") + 3
+    return meta, text[end + 5:], body_line
+
+
+MARKDOWN = MarkdownIt("commonmark", {"html": True})
+# Let every link and image through the parser, so that those we refuse are
+# refused with a message rather than printed as literal Markdown.
+MARKDOWN.validateLink = lambda url: True
+
+
+def parse_sections(path: Path, body: str, first_line: int, figures: dict) -> tuple[Section, ...]:
+    """Markdown into sections: '## Heading {#id}' opens each; '###' makes a subheading."""
+    tokens = MARKDOWN.parse(body)
+    sections: list[dict] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        line = line_of(token, first_line)
+        if token.type == "heading_open" and token.tag == "h2":
+            heading, section_id = section_heading(path, tokens[index + 1].content, line)
+            if any(s["id"] == section_id for s in sections):
+                raise SourceError(path, f"section id {section_id!r} is used twice", line)
+            blocks = [figures[section_id]] if section_id in figures else []
+            sections.append({"id": section_id, "heading": heading, "blocks": blocks, "line": line})
+            index += 3
+            continue
+        if not sections:
+            raise SourceError(path, "text before the first section; start with '## Heading {#id}'", line)
+        block, index = parse_block(path, tokens, index, first_line)
+        sections[-1]["blocks"].append(block)
+    if not sections:
+        raise SourceError(path, "no sections; each starts with '## Heading {#id}'", first_line)
+    for section in sections:
+        if all(isinstance(block, Figure) for block in section["blocks"]):
+            raise SourceError(path, f"section {section['id']!r} is empty", section["line"])
+    return tuple(Section(s["id"], s["heading"], tuple(s["blocks"]), s["line"]) for s in sections)
+
+
+def line_of(token, first_line: int) -> int | None:
+    return first_line + token.map[0] if token.map else None
+
+
+def section_heading(path: Path, text: str, line: int) -> tuple[str, str]:
+    match = SECTION_HEADING.match(text)
+    if not match or not match["heading"]:
+        raise SourceError(path, f"section heading needs a stable id, like '## {text} {{#overview}}'", line)
+    return match["heading"], match["id"]
+
+
+UNSUPPORTED = {"fence": "code blocks", "code_block": "code blocks", "blockquote_open": "block quotes",
+               "hr": "horizontal rules", "table_open": "tables"}
+
+
+def parse_block(path: Path, tokens: list, index: int, first_line: int):
+    """The block starting at tokens[index], and the index after it."""
+    token = tokens[index]
+    line = line_of(token, first_line)
+    if token.type == "heading_open":
+        if token.tag != "h3":
+            raise SourceError(path, f"use '##' for sections and '###' for subheadings, not {token.markup!r}", line)
+        return Subheading(plain_text(path, tokens[index + 1], line)), index + 3
+    if token.type == "paragraph_open":
+        return Paragraph(inline_runs(path, tokens[index + 1], line)), index + 3
+    if token.type in ("bullet_list_open", "ordered_list_open"):
+        return parse_list(path, tokens, index, first_line)
+    if token.type in ("html_block", "html_inline"):
+        raise SourceError(path, "raw HTML is not allowed in leaflet text", line)
+    raise SourceError(path, f"{UNSUPPORTED.get(token.type, token.type)} are not supported in leaflet text", line)
+
+
+def parse_list(path: Path, tokens: list, index: int, first_line: int):
+    """A one-level list: each item is one paragraph of inline text."""
+    opening = tokens[index]
+    closing = opening.type.replace("_open", "_close")
+    items = []
+    index += 1
+    while not (tokens[index].type == closing and tokens[index].level == opening.level):
+        token = tokens[index]
+        line = line_of(token, first_line)
+        if token.type in ("bullet_list_open", "ordered_list_open"):
+            raise SourceError(path, "lists inside lists are not supported: keep one level", line)
+        if token.type == "inline":
+            items.append(inline_runs(path, token, line))
+        elif token.type not in ("list_item_open", "list_item_close", "paragraph_open", "paragraph_close"):
+            parse_block(path, tokens, index, first_line)  # raises for what a list can't hold
+        index += 1
+    return BulletList(tuple(items), opening.type == "ordered_list_open"), index + 1
+
+
+def plain_text(path: Path, inline, line: int | None) -> str:
+    return "".join(run.text for run in inline_runs(path, inline, line))
+
+
+def inline_runs(path: Path, inline, line: int | None) -> tuple[Run, ...]:
+    """Inline Markdown as runs of text; what clear print forbids is refused."""
+    runs: list[Run] = []
+    strong, href = False, None
+    for child in inline.children or []:
+        kind = child.type
+        if kind == "text":
+            runs.append(Run(child.content, strong, href))
+        elif kind == "code_inline":
+            runs.append(Run(child.content, strong, href))
+        elif kind in ("softbreak", "hardbreak"):
+            runs.append(Run(" ", strong, href))
+        elif kind in ("strong_open", "strong_close"):
+            strong = kind == "strong_open"
+        elif kind in ("em_open", "em_close"):
+            raise SourceError(path, "italics are hard to read in clear print; use **bold** for emphasis", line)
+        elif kind == "link_open":
+            href = child.attrs.get("href", "")
+            if not str(href).startswith(LINK_SCHEMES):
+                raise SourceError(path, f"links must be https:, mailto: or tel:, not {href!r}", line)
+        elif kind == "link_close":
+            href = None
+        elif kind == "image":
+            raise SourceError(path, "images in the text are not allowed; add figures in "
+                              f"{METADATA_FILE} with alt text and a credit", line)
+        elif kind == "html_inline":
+            raise SourceError(path, "raw HTML is not allowed in leaflet text", line)
+        else:
+            raise SourceError(path, f"{kind} is not supported in leaflet text", line)
+    return merge_runs(runs)
+
+
+def merge_runs(runs: list[Run]) -> tuple[Run, ...]:
+    merged: list[Run] = []
+    for run in runs:
+        if merged and (merged[-1].strong, merged[-1].href) == (run.strong, run.href):
+            merged[-1] = Run(merged[-1].text + run.text, run.strong, run.href)
+        else:
+            merged.append(run)
+    return tuple(merged)
+
+
+def _shown(path: Path) -> str:
+    from .errors import display
+    return display(path)

@@ -1,0 +1,86 @@
+"""Reading PDFs for the tests: text with pypdf, sizes with pdfplumber, structure with pikepdf."""
+
+from pathlib import Path
+
+import pdfplumber
+import pikepdf
+from pypdf import PdfReader
+
+MM = 72 / 25.4
+
+
+def text(path: Path) -> str:
+    """The PDF's text in reading order, pages joined, whitespace collapsed."""
+    reader = PdfReader(path)
+    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+
+
+def page_sizes_mm(path: Path) -> set[tuple[int, int]]:
+    reader = PdfReader(path)
+    return {(round(float(p.mediabox.width) / MM), round(float(p.mediabox.height) / MM))
+            for p in reader.pages}
+
+
+def char_sizes(path: Path) -> list[tuple[float, str]]:
+    """Every printed character's size in points, with the character."""
+    with pdfplumber.open(path) as pdf:
+        return [(round(char["size"], 2), char["text"]) for page in pdf.pages for char in page.chars
+                if char["text"].strip()]
+
+
+def font_names(path: Path) -> set[str]:
+    with pdfplumber.open(path) as pdf:
+        return {char["fontname"].split("+")[-1] for page in pdf.pages for char in page.chars}
+
+
+def structure(path: Path) -> list[tuple[int, str]]:
+    """The tag tree as (depth, tag) pairs in document order."""
+    with pikepdf.open(path) as pdf:
+        found: list[tuple[int, str]] = []
+        _walk(pdf.Root.StructTreeRoot, 0, found)
+        return found
+
+
+def _walk(node, depth: int, found: list) -> None:
+    tag = node.get("/S")
+    if tag is not None:
+        found.append((depth, str(tag)))
+    kids = node.get("/K")
+    if isinstance(kids, pikepdf.Dictionary):
+        kids = [kids]
+    if isinstance(kids, pikepdf.Array):
+        for kid in kids:
+            if isinstance(kid, pikepdf.Dictionary):
+                _walk(kid, depth + 1, found)
+
+
+def figure_alts(path: Path) -> list[str]:
+    with pikepdf.open(path) as pdf:
+        alts: list[str] = []
+        _alts(pdf.Root.StructTreeRoot, alts)
+        return alts
+
+
+def _alts(node, alts: list) -> None:
+    if node.get("/S") == "/Figure":
+        alts.append(str(node.get("/Alt", "")))
+    kids = node.get("/K")
+    if isinstance(kids, pikepdf.Dictionary):
+        kids = [kids]
+    if isinstance(kids, pikepdf.Array):
+        for kid in kids:
+            if isinstance(kid, pikepdf.Dictionary):
+                _alts(kid, alts)
+
+
+def embedded_fonts(path: Path) -> dict[str, bool]:
+    """Each font's base name and whether its program is embedded."""
+    fonts = {}
+    with pikepdf.open(path) as pdf:
+        for page in pdf.pages:
+            for font in (page.Resources.get("/Font") or {}).values():
+                descendant = font.DescendantFonts[0] if "/DescendantFonts" in font else font
+                descriptor = descendant.get("/FontDescriptor", {})
+                name = str(font.BaseFont).split("+")[-1]
+                fonts[name] = any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
+    return fonts

@@ -1,0 +1,42 @@
+"""Nothing in a leaflet's content can make the generator read outside its own folders or the network."""
+
+import pytest
+from weasyprint.urls import FatalURLFetchingError
+
+from leafletpress import PROJECT
+from leafletpress.engines.weasyprint import fetcher, render_document
+from leafletpress.errors import RenderError
+from leafletpress.fetch import RefusedURL
+
+CSS = "@page { size: A4; }"
+
+
+@pytest.mark.parametrize("url", [
+    "file:///etc/passwd",
+    f"file://{PROJECT}/pyproject.toml",
+    f"file://{PROJECT}/assets/../pyproject.toml",
+    "http://127.0.0.1:9/picture.png",
+    "https://example.org/picture.png",
+    "ftp://example.org/x",
+])
+def test_fetcher_refuses(url):
+    with pytest.raises(RefusedURL, match="refused"):
+        fetcher().fetch(url)
+
+
+def test_fetcher_reads_assets_and_fonts():
+    assert fetcher().fetch((PROJECT / "templates" / "leaflet.css").as_uri()).read().startswith(b"/*")
+
+
+@pytest.mark.parametrize("planted", [
+    '<img src="file:///etc/passwd" alt="x">',
+    '<a rel="attachment" href="file:///etc/passwd">x</a>',
+    '<link rel="attachment" href="file:///etc/passwd">',
+    '<img src="http://127.0.0.1:9/x.png" alt="x">',
+    '<p style="background: url(file:///etc/passwd)">x</p>',
+])
+def test_planted_urls_stop_the_render(planted):
+    url_fetcher = fetcher()
+    with pytest.raises(RenderError, match="refused"):
+        render_document(f"<html><body><p>Text</p>{planted}</body></html>", CSS, url_fetcher)
+    assert url_fetcher.refused

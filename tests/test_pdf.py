@@ -1,0 +1,144 @@
+"""The focal dystonia PDFs, read back: text, paper, type sizes, tags, fonts and bytes."""
+
+from collections import Counter
+
+import pytest
+
+from leafletpress.read import LEAFLETS, read_leaflet
+
+from .pdf import (char_sizes, embedded_fonts, figure_alts, font_names, page_sizes_mm, structure,
+                  text)
+
+LEAFLET = read_leaflet(LEAFLETS / "focal-dystonia")
+EN = LEAFLET.translations["en"]
+HEADINGS = {section.id: section.heading for section in EN.sections}
+
+
+@pytest.fixture(scope="module")
+def standard(built):
+    return built / "focal-dystonia.en.pdf"
+
+
+@pytest.fixture(scope="module")
+def large(built):
+    return built / "focal-dystonia.en.large-print.pdf"
+
+
+def test_make_builds_both_print_sizes(built):
+    assert sorted(p.name for p in built.glob("*.pdf")) == [
+        "focal-dystonia.en.large-print.pdf", "focal-dystonia.en.pdf"]
+
+
+def test_text_has_every_section_in_order(standard):
+    words = text(standard)
+    positions = [words.index(heading) for heading in HEADINGS.values()]
+    assert positions == sorted(positions)
+    assert words.startswith(EN.title)
+
+
+def test_no_debris_or_blank_lists(standard):
+    words = text(standard)
+    assert "]]>" not in words and "Nucleus" not in words
+    assert "Medications used to treat dystonia include:" not in words or \
+        words.split("Medications used to treat dystonia include:")[1].lstrip()[:1].isalpha()
+
+
+def test_footer_and_provenance(standard):
+    words = text(standard)
+    assert "Page 1 of " in words
+    assert f"{EN.title} · Version {LEAFLET.provenance.version}" in words
+    assert "Published: November 24, 2026" in words and "Next review: November 24, 2029" in words
+    for source in LEAFLET.provenance.sources:
+        assert source.publisher in words
+
+
+def test_page_count_in_footer_matches(standard):
+    from pypdf import PdfReader
+    count = len(PdfReader(standard).pages)
+    assert count >= 2
+    assert f"Page {count} of {count}" in text(standard)
+
+
+def test_figure_caption_credit_and_alt(standard):
+    figure = LEAFLET.translations["en"].sections[1].blocks[0]
+    words = text(standard)
+    assert " ".join(figure.caption.split()) in words
+    assert " ".join(figure.credit.split()) in words
+    assert figure_alts(standard) == [figure.alt]
+
+
+def test_a4_by_default_and_letter_on_request(standard, build_one):
+    assert page_sizes_mm(standard) == {(210, 297)}
+    assert page_sizes_mm(build_one("focal-dystonia", "--paper", "letter")) == {(216, 279)}
+
+
+def test_clear_print_sizes(standard):
+    sizes = char_sizes(standard)
+    assert min(size for size, _ in sizes) >= 12
+    assert Counter(size for size, _ in sizes).most_common(1)[0][0] == 13
+
+
+def test_large_print_sizes(large, standard):
+    sizes = char_sizes(large)
+    assert min(size for size, _ in sizes) >= 16
+    assert Counter(size for size, _ in sizes).most_common(1)[0][0] == 18
+    # Reflowed on the same paper, not scaled: same page size, more pages.
+    assert page_sizes_mm(large) == {(210, 297)}
+    from pypdf import PdfReader
+    assert len(PdfReader(large).pages) > len(PdfReader(standard).pages)
+
+
+def test_letter_large_print_keeps_sizes(build_one):
+    pdf = build_one("focal-dystonia", "--paper", "letter", "--large-print")
+    assert page_sizes_mm(pdf) == {(216, 279)}
+    assert min(size for size, _ in char_sizes(pdf)) >= 16
+
+
+def test_single_section_is_a_complete_handout(build_one):
+    pdf = build_one("focal-dystonia", "--section", "treatment")
+    words = text(pdf)
+    assert words.startswith(EN.title)
+    assert HEADINGS["treatment"] in words
+    for section_id, heading in HEADINGS.items():
+        if section_id != "treatment":
+            assert heading not in words, section_id
+    assert "This handout has only part of the leaflet:" in words
+    assert "Your care team" in words and "About this leaflet" in words
+
+
+def test_sections_keep_the_leaflets_order(build_one):
+    words = text(build_one("focal-dystonia", "--section", "treatment", "--section", "causes"))
+    assert words.index(HEADINGS["causes"]) < words.index(HEADINGS["treatment"])
+    assert HEADINGS["symptoms"] not in words
+
+
+def test_tagged_pdf_ua(standard):
+    import pikepdf
+    with pikepdf.open(standard) as pdf:
+        assert str(pdf.Root.Lang) == "en"
+        assert bool(pdf.Root.MarkInfo.Marked)
+        assert bool(pdf.Root.ViewerPreferences.DisplayDocTitle)
+        assert str(pdf.docinfo.Title) == EN.title
+        assert "pdfuaid:part" in str(pdf.Root.Metadata.read_bytes())
+
+
+def test_headings_in_order_never_skipping(standard):
+    levels = [int(tag[2]) for _, tag in structure(standard) if tag in ("/H1", "/H2", "/H3")]
+    assert levels[0] == 1 and levels.count(1) == 1
+    for before, after in zip(levels, levels[1:]):
+        assert after <= before + 1
+    assert levels.count(2) >= len(HEADINGS)
+
+
+def test_fonts_embedded_and_pinned(standard, large):
+    for pdf in (standard, large):
+        fonts = embedded_fonts(pdf)
+        assert fonts and all(fonts.values()), fonts
+        assert font_names(pdf) <= {"Atkinson-Hyperlegible", "Atkinson-Hyperlegible-Bold"}
+
+
+def test_identical_bytes_on_rebuild(tmp_path, standard):
+    from leafletpress.cli import main
+    again = tmp_path / "again.pdf"
+    assert main(["build", "focal-dystonia", "--output", str(again)]) == 0
+    assert again.read_bytes() == standard.read_bytes()

@@ -13,7 +13,8 @@ LANGS ?=
 BUILD_ARGS := $(LEAFLETS) --paper $(PAPER) --engine $(ENGINE) --out-dir $(OUT) \
 	$(foreach lang,$(LANGS),--lang $(lang))
 
-.PHONY: all setup system-packages build test check list clean distclean readme-picture
+.PHONY: all setup system-packages build test check list clean distclean readme-picture \
+	catalogs catalogs-extract catalogs-update
 
 all: build
 
@@ -30,8 +31,28 @@ $(VENV)/.installed: pyproject.toml scripts/install-system-packages.sh
 	$(PY) -m pip install --quiet -e '.[test]'
 	@touch $@
 
+# Fixed wording ("Page N of M", "Sources" ...) in gettext catalogs under templates/locale.
+# After changing wording in a template: make catalogs-extract catalogs-update, translate
+# the new entries in each messages.po, then make (which compiles them).
+CATALOG_DIR := templates/locale
+PO_FILES := $(wildcard $(CATALOG_DIR)/*/LC_MESSAGES/messages.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+
+catalogs-extract: setup
+	$(VENV)/bin/pybabel extract -F babel.cfg --no-location --sort-output \
+		--project leafletpress --version 0.1 --ignore-dirs ".* _* .venv build tests" \
+		-o $(CATALOG_DIR)/messages.pot .
+
+catalogs-update: setup
+	$(VENV)/bin/pybabel update -i $(CATALOG_DIR)/messages.pot -d $(CATALOG_DIR) --no-location
+
+catalogs: $(MO_FILES)
+
+%.mo: %.po $(VENV)/.installed
+	$(VENV)/bin/pybabel compile -i $< -o $@
+
 # The generator itself skips every PDF that is already up to date.
-build: setup
+build: setup catalogs
 	$(PY) generate.py build $(BUILD_ARGS)
 
 check: setup
@@ -40,7 +61,7 @@ check: setup
 list: setup
 	$(PY) generate.py list
 
-test: setup
+test: setup catalogs
 	$(PY) -m pytest
 
 # The picture of page 1 shown in the README (needs poppler-utils' pdftoppm).

@@ -1,31 +1,132 @@
-"""The pinned fonts, installed as pip packages so every machine embeds the same ones."""
+"""The pinned fonts for each script, and a check that they cover every character to print.
+
+Latin and Arabic fonts come from pip packages (pinned in pyproject.toml);
+Noto Sans CJK comes from Debian's fonts-noto-cjk, installed by `make`. No other
+font on the machine is ever used: a character none of these fonts has is an
+error before printing, not an empty box on paper.
+
+Arabic is printed in IBM Plex Sans Arabic, not Noto Sans Arabic: Noto builds
+Arabic letters from a shared skeleton plus separate dot glyphs, and WeasyPrint
+70 maps each glyph to one piece of text, so a PDF set in Noto Sans Arabic reads
+back wrong ("العخلي" for "العضلي") to screen readers, search and copy-paste.
+Plex maps one glyph to one letter and reads back exactly (tests/test_languages.py).
+"""
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import fontpkg_atkinson_hyperlegible
+import fontpkg_ibm_plex_sans_arabic
+
+CJK_FOLDER = Path("/usr/share/fonts/opentype/noto")
 
 
 @dataclass(frozen=True)
 class Face:
+    """One font file (or one face of a collection) at one weight."""
+
     family: str
     weight: int
     path: Path
+    index: int = 0
+    packaged: bool = True  # from a pip package, loaded through @font-face
 
 
 def _atkinson(style: str) -> Path:
     return fontpkg_atkinson_hyperlegible.ROOT / "files" / f"AtkinsonHyperlegible-{style}.ttf"
 
 
+
+def _plex_arabic(style: str) -> Path:
+    return fontpkg_ibm_plex_sans_arabic.ROOT / "files" / f"IBMPlexSansArabic-{style}.ttf"
+
+
 #: Upright faces only: clear print uses bold, never italics, for emphasis.
-FACES = (
+LATIN = (
     Face("Atkinson Hyperlegible", 400, _atkinson("Regular")),
     Face("Atkinson Hyperlegible", 700, _atkinson("Bold")),
 )
+ARABIC = (
+    Face("IBM Plex Sans Arabic", 400, _plex_arabic("Regular")),
+    Face("IBM Plex Sans Arabic", 700, _plex_arabic("Bold")),
+)
+CJK_SC = (
+    Face("Noto Sans CJK SC", 400, CJK_FOLDER / "NotoSansCJK-Regular.ttc", index=2, packaged=False),
+    Face("Noto Sans CJK SC", 700, CJK_FOLDER / "NotoSansCJK-Bold.ttc", index=2, packaged=False),
+)
 
-FAMILY = "Atkinson Hyperlegible"
+
+def faces_for(lang: str) -> tuple[Face, ...]:
+    """The faces a language is printed with, in fallback order."""
+    base = lang.split("-")[0].lower()
+    if base == "ar":
+        return ARABIC + LATIN
+    if base == "zh":
+        return LATIN + CJK_SC
+    return LATIN
+
+
+def families_for(lang: str) -> list[str]:
+    return list(dict.fromkeys(face.family for face in faces_for(lang)))
 
 
 def font_folders() -> set[Path]:
     """Folders the renderer may read fonts from, and nothing else."""
-    return {face.path.parent for face in FACES}
+    return {face.path.parent for face in LATIN + ARABIC}
+
+
+@lru_cache(maxsize=None)
+def coverage(path: Path, index: int) -> frozenset[int]:
+    """Every code point a font file (or one face of a collection) has a glyph for."""
+    from fontTools.ttLib import TTFont
+
+    try:
+        with TTFont(path, fontNumber=index, lazy=True) as font:
+            return frozenset(font.getBestCmap())
+    except OSError:
+        return frozenset()
+
+
+def missing_characters(text: str, lang: str) -> list[str]:
+    """The characters of text that no font for the language can print, in order of appearance."""
+    covered = set()
+    for face in faces_for(lang):
+        covered |= coverage(face.path, face.index)
+    return list(dict.fromkeys(ch for ch in text if not ch.isspace() and ord(ch) not in covered
+                              and not _invisible(ch)))
+
+
+def _invisible(ch: str) -> bool:
+    # Bidi marks, joiners and the like shape text but print nothing.
+    return ch in "\u200b\u200c\u200d\u200e\u200f\u2066\u2067\u2068\u2069\u061c\ufeff\u00ad"
+
+
+def describe(ch: str) -> str:
+    import unicodedata
+    return f"{ch!r} (U+{ord(ch):04X} {unicodedata.name(ch, 'unnamed')})"
+
+
+def require_coverage(text: str, lang: str, sources: list[Path]) -> None:
+    """Raise a SourceError naming the characters no font can print, and where the first one is."""
+    from .errors import SourceError
+
+    missing = missing_characters(text, lang)
+    if not missing:
+        return
+    path, line = _find(missing[0], sources)
+    shown = ", ".join(describe(ch) for ch in missing[:5]) + (" …" if len(missing) > 5 else "")
+    fonts = ", ".join(families_for(lang))
+    raise SourceError(path, f"no font for {lang!r} ({fonts}) can print {shown}: "
+                      "it would print as an empty box", line)
+
+
+def _find(ch: str, sources: list[Path]) -> tuple[Path, int | None]:
+    for path in sources:
+        try:
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if ch in line:
+                    return path, number
+        except OSError:
+            continue
+    return sources[0], None

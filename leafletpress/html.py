@@ -1,15 +1,17 @@
 """The leaflet model as HTML and CSS, through Jinja2 templates, for the HTML engine."""
 
+import html as htmlmod
 import re
-from datetime import date
+import unicodedata
 from functools import lru_cache
 
 import jinja2
+import markupsafe
 
 from . import PROJECT
 from .errors import UnknownName
-from .fonts import FACES
-from .i18n import direction, format_date, translations
+from .fonts import faces_for, families_for, require_coverage
+from .i18n import catalog_folder, direction, format_date, translations
 from .model import Leaflet, Translation
 from .options import Options
 
@@ -29,7 +31,25 @@ def environment(lang: str) -> jinja2.Environment:
     )
     env.install_gettext_translations(translations(lang), newstyle=True)
     env.globals["split_for_figure"] = split_for_figure
+    env.filters["bdi"] = bdi
+    env.filters["direction_of"] = direction_of
     return env
+
+
+def direction_of(text: str) -> str:
+    """'rtl' or 'ltr', from the text's first strongly directional character."""
+    for ch in text:
+        kind = unicodedata.bidirectional(ch)
+        if kind in ("R", "AL"):
+            return "rtl"
+        if kind == "L":
+            return "ltr"
+    return "ltr"
+
+
+def bdi(text: str) -> markupsafe.Markup:
+    """Text isolated from the direction around it: a Latin name inside Arabic keeps its order."""
+    return markupsafe.Markup("<bdi>%s</bdi>") % text
 
 
 def split_for_figure(blocks):
@@ -53,15 +73,20 @@ def render_html(leaflet: Leaflet, options: Options) -> str:
     translation = leaflet.translations[options.lang]
     provenance = leaflet.provenance
     sections = select_sections(leaflet, translation, options.sections)
-    dates = {name: format_date(value, options.lang) for name, value in
-             [("published", provenance.published), ("next_review", provenance.next_review),
-              ("reviewed", provenance.reviewed)] if value}
     return environment(options.lang).get_template("base.html").render(
-        leaflet=leaflet, translation=translation, provenance=provenance,
+        leaflet=leaflet, translation=translation, provenance=provenance, record=translation.record,
         sections=sections, partial=len(sections) < len(translation.sections),
-        dates=dates, modified=provenance.reviewed or provenance.published,
+        dates=local_dates(leaflet, translation), modified=provenance.reviewed or provenance.published,
         direction=direction(options.lang), size=options.print_size,
     )
+
+
+def local_dates(leaflet: Leaflet, translation: Translation) -> dict[str, str]:
+    """Every date the leaflet prints, written the way the language writes dates."""
+    provenance, record = leaflet.provenance, translation.record
+    values = {"published": provenance.published, "next_review": provenance.next_review,
+              "reviewed": provenance.reviewed, "translation_reviewed": record and record.reviewed_on}
+    return {name: format_date(value, translation.lang) for name, value in values.items() if value}
 
 
 def page_css(leaflet: Leaflet, options: Options) -> str:
@@ -69,31 +94,56 @@ def page_css(leaflet: Leaflet, options: Options) -> str:
     size, paper = options.print_size, options.page
     gettext = translations(options.lang).gettext
     translation = leaflet.translations[options.lang]
-    footer = f"{translation.title} · {gettext('Version')} {leaflet.provenance.version}"
+    families = ", ".join(f'"{family}"' for family in families_for(options.lang))
+    version_label = gettext("Version")
+    footer = f"{translation.title} · {version_label}\u00a0{leaflet.provenance.version}"
+    page_label = page_number_content(gettext("Page %(page)s of %(pages)s"))
+    title_box, page_box = ("bottom-right", "bottom-left") if direction(options.lang) == "rtl" \
+        else ("bottom-left", "bottom-right")
     faces = "\n".join(
         f'@font-face {{ font-family: "{face.family}"; font-weight: {face.weight}; '
-        f'src: url("{face.path.as_uri()}"); }}' for face in FACES)
+        f'src: url("{face.path.as_uri()}"); }}' for face in faces_for(options.lang) if face.packaged)
     return f"""{faces}
 :root {{
   --body: {size.body}pt; --smallest: {size.smallest}pt; --title: {size.title}pt;
   --heading: {size.heading}pt; --subheading: {size.subheading}pt; --leading: {size.leading};
   --figure-width: {size.figure_width * 100:g}%; --accent: {ACCENT};
 }}
+html {{ font-family: {families}; }}
 @page {{
   size: {paper.width}mm {paper.height}mm;
   margin: {size.margin}mm {size.margin}mm {size.margin + size.smallest * 0.9}mm;
-  @bottom-left {{
+  @{title_box} {{
     content: {css_string(footer)};
-    font-family: "Atkinson Hyperlegible", sans-serif; font-size: {size.smallest}pt;
+    font-family: {families}; font-size: {size.smallest}pt;
     vertical-align: top; padding-top: 3mm; width: 68%;
   }}
-  @bottom-right {{
-    content: {page_number_content(gettext("Page %(page)s of %(pages)s"))};
-    font-family: "Atkinson Hyperlegible", sans-serif; font-size: {size.smallest}pt;
+  @{page_box} {{
+    content: {page_label};
+    font-family: {families}; font-size: {size.smallest}pt;
     vertical-align: top; padding-top: 3mm; font-weight: 700; white-space: nowrap;
   }}
 }}
 """
+
+
+def printed_text(html: str) -> str:
+    """The text of the rendered HTML that ends up on paper: body text, not markup or attributes."""
+    body = html[html.find("<body"):]
+    return htmlmod.unescape(re.sub(r"<[^>]*>", " ", body))
+
+
+def check_printable(leaflet: Leaflet, options: Options, html: str) -> None:
+    """Every character to print has a glyph in the language's fonts, or a SourceError says where not."""
+    translation = leaflet.translations[options.lang]
+    sources = [translation.path, leaflet.folder / "leaflet.yaml",
+               catalog_folder(options.lang) / "messages.po"]
+    require_coverage(printed_text(html) + page_css_text(leaflet, options), options.lang, sources)
+
+
+def page_css_text(leaflet: Leaflet, options: Options) -> str:
+    gettext = translations(options.lang).gettext
+    return gettext("Page %(page)s of %(pages)s") + "0123456789"
 
 
 def css_string(text: str) -> str:

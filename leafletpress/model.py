@@ -80,14 +80,29 @@ class Provenance:
 
 
 @dataclass(frozen=True)
+class TranslationRecord:
+    """Who translated a language version, from which version of the source, and who checked it."""
+
+    translated_by: str
+    source_hash: str
+    reviewed_by: str | None = None
+    reviewed_on: date | None = None
+
+    @property
+    def reviewed(self) -> bool:
+        return bool(self.reviewed_by and self.reviewed_on)
+
+
+@dataclass(frozen=True)
 class Translation:
-    """The leaflet's text in one language."""
+    """The leaflet's text in one language; the source language has no record."""
 
     lang: str
     title: str
     subtitle: str
     sections: tuple[Section, ...]
     path: Path
+    record: TranslationRecord | None = None
 
     @property
     def section_ids(self) -> list[str]:
@@ -101,6 +116,7 @@ class Leaflet:
     source_language: str
     provenance: Provenance
     translations: dict[str, Translation] = field(default_factory=dict)
+    unreadable: frozenset[str] = frozenset()  # languages whose file has an error
 
     @property
     def languages(self) -> list[str]:

@@ -4,6 +4,7 @@ Every problem is raised as a SourceError naming the file and, where there is
 one, the line, before anything is rendered.
 """
 
+import hashlib
 import re
 from datetime import date
 from pathlib import Path, PurePosixPath
@@ -13,8 +14,8 @@ from markdown_it import MarkdownIt
 
 from . import PROJECT
 from .errors import SourceError, UnknownName
-from .model import (BulletList, Figure, Leaflet, Paragraph, Provenance, Run,
-                    Section, Source, Subheading, Translation)
+from .model import (BulletList, Figure, Leaflet, Paragraph, Provenance, Run, Section,
+                    Source, Subheading, Translation, TranslationRecord)
 
 LEAFLETS = PROJECT / "leaflets"
 ASSETS = PROJECT / "assets"
@@ -40,8 +41,13 @@ def find_leaflet(leaflet_id: str, root: Path = LEAFLETS) -> Path:
     return root / leaflet_id
 
 
-def read_leaflet(folder: Path, assets: Path = ASSETS) -> Leaflet:
-    """The whole leaflet: shared metadata and every language's text."""
+def read_leaflet(folder: Path, assets: Path = ASSETS, problems: list | None = None) -> Leaflet:
+    """The whole leaflet: shared metadata and every language's text.
+
+    A broken metadata file is raised. A broken language file is raised too,
+    unless a problems list is given: then it is added there and the leaflet is
+    returned with its other languages, so one language can't stop the rest.
+    """
     meta_path = folder / METADATA_FILE
     meta, lines = load_yaml(meta_path, read_text(meta_path))
     fields = Fields(meta_path, meta, lines)
@@ -53,9 +59,17 @@ def read_leaflet(folder: Path, assets: Path = ASSETS) -> Leaflet:
         raise SourceError(meta_path, f"source_language {source_language!r} has no {source_language}.md "
                           f"in {_shown(folder)}; languages found: {', '.join(languages) or '(none)'}",
                           fields.line("source_language"))
-    translations = {lang: read_translation(path, lang, fields, figures, assets)
-                    for lang, path in languages.items()}
-    return Leaflet(folder.name, folder, source_language, provenance, translations)
+    translations, unreadable = {}, set()
+    for lang, path in languages.items():
+        try:
+            translations[lang] = read_translation(path, lang, fields, figures, assets)
+        except SourceError as error:
+            if problems is None:
+                raise
+            problems.append(error)
+            unreadable.add(lang)
+    return Leaflet(folder.name, folder, source_language, provenance, translations,
+                   frozenset(unreadable))
 
 
 def language_files(folder: Path) -> dict[str, Path]:
@@ -137,6 +151,13 @@ class Fields:
             self.fail(key, f"{key!r} must be non-empty text")
         return str(value).strip()
 
+    def quoted(self, key) -> str:
+        """Text that YAML must not read as a number: 1.10 would become 1.1, 0012ab an error."""
+        value = self._get(key, True)
+        if not isinstance(value, str):
+            self.fail(key, f"{key!r} must be quoted, like {key}: \"{value}\", so YAML keeps it as written")
+        return self.text(key)
+
     def date(self, key, required: bool = True) -> date | None:
         value = self._get(key, required)
         if value is None or isinstance(value, date):
@@ -176,7 +197,7 @@ def read_provenance(fields: Fields) -> Provenance:
         fields.fail("next_review", "next_review must come after published")
     sources = tuple(Source(item.text("title"), item.text("publisher"), item.text("url"))
                     for item in fields.items("sources"))
-    return Provenance(produced_by=fields.text("produced_by"), version=fields.text("version"),
+    return Provenance(produced_by=fields.text("produced_by"), version=fields.quoted("version"),
                       published=published, next_review=next_review, sources=sources,
                       reviewed=fields.date("reviewed", required=False))
 
@@ -199,19 +220,39 @@ def read_translation(path: Path, lang: str, shared: Fields, figures: Fields,
         if section_id not in known:
             raise UnknownName("section", section_id, known,
                               where=f"{_shown(figures.path)}:{figures.line(figure_id, 'section')}")
+    record = None
+    if lang != shared.text("source_language"):
+        record = read_record(fields.mapping("translation"))
     return Translation(lang, fields.text("title"), fields.text("subtitle", required=False),
-                       sections, path)
+                       sections, path, record)
+
+
+def read_record(fields: Fields) -> TranslationRecord:
+    """A translation's front matter says who made it, from which source version, and its review."""
+    reviewed_by, reviewed_on = fields.text("reviewed_by", required=False), fields.date("reviewed_on", required=False)
+    if bool(reviewed_by) != bool(reviewed_on):
+        fields.fail("reviewed_by" if reviewed_on else "reviewed_on",
+                    "a translation review needs both reviewed_by and reviewed_on")
+    return TranslationRecord(fields.text("translated_by"), fields.quoted("source_hash"),
+                             reviewed_by or None, reviewed_on)
+
+
+def source_hash(path: Path) -> str:
+    """The version of a source text that translations record: the start of its SHA-256."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
 
 
 def read_figure(figure_id: str, figures: Fields, words: Fields, assets: Path) -> Figure:
-    """A figure: file and credit from leaflet.yaml, alt text and caption from the language file."""
+    """A figure: file and credit from leaflet.yaml; alt text, caption (and a translated
+    credit, if given) from the language file."""
     shared = figures.mapping(figure_id)
     if figure_id not in words.keys():
         raise SourceError(words.path, f"figure {figure_id!r} needs alt text and a caption under "
                           f"'figures: {figure_id}:' in the front matter", words.line() or 1)
     own = words.mapping(figure_id)
     alt = refused_without(own, "alt", f"figure {figure_id!r} has no alt text")
-    credit = refused_without(shared, "credit", f"figure {figure_id!r} has no credit")
+    credit = own.text("credit", required=False) or \
+        refused_without(shared, "credit", f"figure {figure_id!r} has no credit")
     return Figure(figure_id, asset_path(shared, "file", assets), alt, own.text("caption"), credit)
 
 

@@ -1,10 +1,11 @@
 #!/bin/sh
 # Install the Debian/Ubuntu packages the generator needs, only those missing.
 # WeasyPrint lays text out with Pango and HarfBuzz; without libharfbuzz-subset0
-# it falls back to a font subsetter several times slower.
+# it falls back to a font subsetter several times slower. Chinese is printed
+# with Noto Sans CJK SC from fonts-noto-cjk.
 set -eu
 
-packages="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig"
+packages="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig fonts-noto-cjk"
 
 missing=""
 for package in $packages; do

@@ -9,10 +9,11 @@ from pypdf import PdfReader
 MM = 72 / 25.4
 
 
-def text(path: Path) -> str:
+def text(path: Path, pages: list[int] | None = None) -> str:
     """The PDF's text in reading order, pages joined, whitespace collapsed."""
     reader = PdfReader(path)
-    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    chosen = [reader.pages[i] for i in pages] if pages is not None else reader.pages
+    return " ".join(" ".join(page.extract_text().split()) for page in chosen)
 
 
 def page_sizes_mm(path: Path) -> set[tuple[int, int]]:

@@ -24,9 +24,10 @@ def large(built):
     return built / "focal-dystonia.en.large-print.pdf"
 
 
-def test_make_builds_both_print_sizes(built):
-    assert sorted(p.name for p in built.glob("*.pdf")) == [
-        "focal-dystonia.en.large-print.pdf", "focal-dystonia.en.pdf"]
+def test_make_builds_every_language_in_both_print_sizes(built):
+    assert sorted(p.name for p in built.glob("*.pdf")) == sorted(
+        f"focal-dystonia.{lang}{size}.pdf" for lang in ("en", "es", "ar", "zh-Hans")
+        for size in ("", ".large-print"))
 
 
 def test_text_has_every_section_in_order(standard):

@@ -6,7 +6,11 @@ from ..model import Leaflet
 from ..options import Options
 
 
+def load(engine: str):
+    """The engine's module, imported on first use."""
+    return importlib.import_module(f"{__name__}.{engine}")
+
+
 def render(leaflet: Leaflet, options: Options) -> bytes:
     """The leaflet as PDF bytes, through the engine the options name."""
-    engine = importlib.import_module(f"{__name__}.{options.engine}")
-    return engine.render(leaflet, options)
+    return load(options.engine).render(leaflet, options)

@@ -9,7 +9,7 @@ from weasyprint.urls import FatalURLFetchingError
 from ..errors import RenderError
 from ..fetch import LocalFetcher
 from ..fonts import font_folders
-from ..html import TEMPLATES, page_css, render_html
+from ..html import TEMPLATES, check_printable, page_css, render_html
 from ..model import Leaflet
 from ..options import Options
 from ..read import ASSETS
@@ -22,7 +22,9 @@ def fetcher() -> LocalFetcher:
 
 
 def render(leaflet: Leaflet, options: Options) -> bytes:
-    return render_document(render_html(leaflet, options), page_css(leaflet, options), fetcher())
+    html = render_html(leaflet, options)
+    check_printable(leaflet, options, html)
+    return render_document(html, page_css(leaflet, options), fetcher())
 
 
 def render_document(html: str, css: str, url_fetcher: LocalFetcher) -> bytes:

@@ -1,0 +1,120 @@
+"""Every language of the focal dystonia leaflet, read back from its PDF."""
+
+import pdfplumber
+import pikepdf
+import pytest
+
+from leafletpress.html import render_html
+from leafletpress.options import Options
+from leafletpress.read import LEAFLETS, read_leaflet
+
+from .pdf import char_sizes, embedded_fonts, font_names, text
+
+LEAFLET = read_leaflet(LEAFLETS / "focal-dystonia")
+LANGS = ["en", "es", "ar", "zh-Hans"]
+PAGE_ONE = {"en": "Page 1 of", "es": "Página 1 de", "ar": "صفحة 1 من", "zh-Hans": "第 1 页，共"}
+PUBLISHED = {"en": "November 24, 2026", "es": "24 de noviembre de 2026", "ar": "24 نوفمبر 2026",
+             "zh-Hans": "2026年11月24日"}
+FONTS = {"en": {"Atkinson-Hyperlegible", "Atkinson-Hyperlegible-Bold"},
+         "es": {"Atkinson-Hyperlegible", "Atkinson-Hyperlegible-Bold"},
+         "ar": {"IBM-Plex-Sans-Arabic", "IBM-Plex-Sans-Arabic-Bold"},
+         "zh-Hans": {"Atkinson-Hyperlegible", "Atkinson-Hyperlegible-Bold", "Noto-Sans-CJK-SC",
+                     "Noto-Sans-CJK-SC-Bold"}}
+DRAFT_NOTICE = {"es": "Borrador de traducción: todavía no revisado por un profesional sanitario.",
+                "ar": "مسودة ترجمة: لم يراجعها طبيب بعد.",
+                "zh-Hans": "翻译草稿：尚未经临床医生审核。"}
+
+
+def pdf_for(built, lang, large=False):
+    return built / f"focal-dystonia.{lang}{'.large-print' if large else ''}.pdf"
+
+
+def squeeze(words: str) -> str:
+    return "".join(words.split())
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_heading_in_its_language(built, lang):
+    translation = LEAFLET.translations[lang]
+    words = squeeze(text(pdf_for(built, lang)))
+    assert squeeze(translation.title) in words
+    positions = [words.index(squeeze(section.heading)) for section in translation.sections]
+    assert positions == sorted(positions)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_same_sections_as_the_source(lang):
+    assert LEAFLET.translations[lang].section_ids == LEAFLET.translations["en"].section_ids
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_fixed_wording_and_dates_in_the_language(built, lang):
+    page_one = text(pdf_for(built, lang), pages=[0])
+    if lang == "ar":
+        # pypdf keeps Arabic in logical order but puts digits beside it in visual
+        # order, so an Arabic line holding numbers is checked word by word.
+        for word in PAGE_ONE[lang].split() + PUBLISHED[lang].split()[::2]:
+            assert word in page_one
+        assert "نوفمبر" in render_html(LEAFLET, Options(lang))
+    else:
+        assert squeeze(PAGE_ONE[lang]) in squeeze(page_one)
+        assert squeeze(PUBLISHED[lang]) in squeeze(page_one)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_document_language_and_title(built, lang):
+    with pikepdf.open(pdf_for(built, lang)) as pdf:
+        assert str(pdf.Root.Lang) == lang
+        assert str(pdf.docinfo.Title) == LEAFLET.translations[lang].title
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("large", [False, True])
+def test_pinned_fonts_embedded_and_sizes_kept(built, lang, large):
+    pdf = pdf_for(built, lang, large)
+    fonts = embedded_fonts(pdf)
+    assert all(fonts.values()), fonts
+    assert font_names(pdf) == FONTS[lang]
+    assert min(size for size, _ in char_sizes(pdf)) >= (16 if large else 12)
+
+
+@pytest.mark.parametrize("lang", ["es", "ar", "zh-Hans"])
+def test_unreviewed_translation_says_so(built, lang):
+    assert squeeze(DRAFT_NOTICE[lang]) in squeeze(text(pdf_for(built, lang)))
+
+
+def test_source_language_has_no_translation_notice(built):
+    words = text(pdf_for(built, "en"))
+    assert "Draft translation" not in words and "Translated by" not in words
+
+
+def test_arabic_reads_right_to_left(built):
+    pdf = pdf_for(built, "ar")
+    heading = LEAFLET.translations["ar"].sections[0].heading
+    assert heading in text(pdf)  # pypdf keeps logical order
+    with pdfplumber.open(pdf) as document:
+        page = document.pages[0]
+        title = [c for c in page.chars if round(c["size"]) == 28]
+        margin_right = page.width - max(c["x1"] for c in title)
+        margin_left = min(c["x0"] for c in title)
+        assert margin_right < 60 < margin_left  # the title hangs from the right margin
+        bullets = [c for c in page.chars if c["text"] == "•"]
+        assert bullets and min(c["x0"] for c in bullets) > page.width / 2  # markers on the right
+        footer = [c for c in page.chars if c["top"] > page.height - 70]
+        numbers = [c for c in footer if c["text"] == "1" and "Bold" in c["fontname"]]
+        assert numbers and max(c["x1"] for c in numbers) < page.width / 2  # page number on the left
+
+
+def test_arabic_keeps_latin_words_in_their_order(built):
+    words = text(pdf_for(built, "ar"))
+    assert "EMG" in words and "MRI" in words
+    assert "https://www.ninds.nih.gov/health-information/disorders/dystonia" in squeeze(words)
+
+
+def test_chinese_breaks_lines_between_characters(built):
+    with pdfplumber.open(pdf_for(built, "zh-Hans")) as document:
+        for page in document.pages:
+            right = max(c["x1"] for c in page.chars)
+            assert right <= page.width - 18 * 72 / 25.4 + 1  # nothing runs past the margin
+        lines = {round(c["top"]) for c in document.pages[0].chars if round(c["size"]) == 13}
+        assert len(lines) > 10

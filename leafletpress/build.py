@@ -1,22 +1,27 @@
 """Plan the PDFs a build asks for, skip those already up to date, render and write the rest.
 
-Everything is read and checked before the first PDF is written; each PDF is
-written to a temporary file beside its target and renamed into place, so an
-interrupted or failed build never leaves a partial PDF and never spoils one
-built earlier.
+Every leaflet is read and checked before the first PDF is written. PDFs are
+rendered in a pool of worker processes, one per core, each loading the engine
+and its fonts once. Each PDF is written to a temporary file beside its target
+and renamed into place, so an interrupted or failed build never leaves a
+partial PDF and never spoils one built earlier. A build with nothing to do
+never imports an engine.
 """
 
 import hashlib
 import json
 import os
+import sys
 import tempfile
-from dataclasses import dataclass, replace
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from multiprocessing import get_context
 from pathlib import Path
 
 from . import PROJECT, __version__
-from .errors import LeafletError, OutputError, UnknownName, display
-from .fonts import FACES
+from .errors import LeafletError, OutputError, SourceError, UnknownName, display
+from .fonts import ARABIC, CJK_SC, LATIN
 from .model import Leaflet
 from .options import PAPERS, Options
 from .read import LEAFLETS, find_leaflet, leaflet_ids, read_leaflet
@@ -37,20 +42,34 @@ class Job:
 
 @dataclass
 class Report:
-    built: list[Path]
-    unchanged: list[Path]
-    failed: list[str]
+    built: list[Path] = field(default_factory=list)
+    unchanged: list[Path] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         return f"{len(self.built)} built, {len(self.unchanged)} unchanged, {len(self.failed)} failed"
 
 
-def read_all(names: list[str], root: Path = LEAFLETS) -> list[Leaflet]:
-    """The named leaflets (every one when none are named), all read before anything is built."""
+def read_all(names: list[str], root: Path = LEAFLETS,
+             problems: list | None = None) -> list[Leaflet]:
+    """The named leaflets (every one when none are named), all read before anything is built.
+
+    With a problems list, a leaflet or language that can't be read is added
+    there and left out; without one, the first problem is raised.
+    """
     names = names or leaflet_ids(root)
     if not names:
         raise LeafletError(f"{display(root)}: no leaflets found (a leaflet is a folder with leaflet.yaml)")
-    return [read_leaflet(find_leaflet(name, root)) for name in names]
+    folders = [find_leaflet(name, root) for name in names]
+    leaflets = []
+    for folder in folders:
+        try:
+            leaflets.append(read_leaflet(folder, problems=problems))
+        except SourceError as error:
+            if problems is None:
+                raise
+            problems.append(error)
+    return leaflets
 
 
 def plan(leaflets: list[Leaflet], langs: list[str], sizes: list[bool], sections: tuple[str, ...],
@@ -60,9 +79,10 @@ def plan(leaflets: list[Leaflet], langs: list[str], sizes: list[bool], sections:
         raise UnknownName("paper", paper, PAPERS)
     jobs = []
     for leaflet in leaflets:
-        for lang in langs or leaflet.languages:
-            if lang not in leaflet.translations:
-                raise UnknownName("language", lang, leaflet.languages, where=display(leaflet.folder))
+        for asked in langs or leaflet.languages:
+            if asked in leaflet.unreadable:
+                continue  # its error is already reported
+            lang = resolve_language(leaflet, asked)
             known = leaflet.translations[lang].section_ids
             for section_id in sections:
                 if section_id not in known:
@@ -75,35 +95,80 @@ def plan(leaflets: list[Leaflet], langs: list[str], sizes: list[bool], sections:
     return jobs
 
 
-def run(jobs: list[Job], incremental: bool = True, progress=print) -> Report:
+def resolve_language(leaflet: Leaflet, asked: str) -> str:
+    """The leaflet's language code for what was asked: exact, any case, or the one 'zh' stands for."""
+    for lang in leaflet.languages:
+        if lang.lower() == asked.lower():
+            return lang
+    same_base = [lang for lang in leaflet.languages if lang.split("-")[0].lower() == asked.lower()]
+    if len(same_base) == 1:
+        return same_base[0]
+    raise UnknownName("language", asked, leaflet.languages, where=display(leaflet.folder))
+
+
+def run(jobs: list[Job], incremental: bool = True, workers: int | None = None,
+        progress: "Progress | None" = None) -> Report:
     """Render and write every job not already up to date; one failure doesn't stop the rest.
 
     Incremental builds keep a manifest of input digests in each output folder;
     a build of exactly one named file (--output) neither reads nor writes one.
     """
-    from .engines import render
-
-    report = Report([], [], [])
+    report = Report()
     manifests: dict[Path, dict] = {}
+    todo = []
     for job in jobs:
-        manifest = manifests.setdefault(job.target.parent, load_manifest(job.target.parent)
-                                        if incremental else {})
+        folder = job.target.parent
+        manifest = manifests.setdefault(folder, load_manifest(folder) if incremental else {})
         digest = inputs_digest(job)
         if incremental and job.target.is_file() and manifest.get(job.target.name) == digest:
             report.unchanged.append(job.target)
+        else:
+            todo.append((job, digest))
+    progress = progress or Progress(len(todo))
+    for job, digest, error in render_all(todo, workers):
+        if error:
+            report.failed.append(error)
+            progress.step(f"failed {display(job.target)}")
             continue
-        try:
-            write_atomic(job.target, render(job.leaflet, job.options))
-        except LeafletError as error:
-            report.failed.append(str(error))
-            progress(f"failed {display(job.target)}")
-            continue
-        if incremental:
-            manifest[job.target.name] = digest
-            save_manifest(job.target.parent, manifest)
         report.built.append(job.target)
-        progress(f"built {display(job.target)}")
+        progress.step(f"built {display(job.target)}")
+        if incremental:
+            manifests[job.target.parent][job.target.name] = digest
+            save_manifest(job.target.parent, manifests[job.target.parent])
+    progress.done()
     return report
+
+
+def render_all(todo: list, workers: int | None):
+    """Yield (job, digest, error or None) as each PDF is written, in a pool when there are several."""
+    workers = min(workers or os.cpu_count() or 1, len(todo))
+    if workers <= 1:
+        for job, digest in todo:
+            yield job, digest, build_one(job)
+        return
+    context = get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=warm_up,
+                             initargs=(todo[0][0].options.engine,)) as pool:
+        futures = {pool.submit(build_one, job): (job, digest) for job, digest in todo}
+        for future in as_completed(futures):
+            job, digest = futures[future]
+            yield job, digest, future.result()
+
+
+def warm_up(engine: str) -> None:
+    """Load the engine once in each worker, before its first PDF."""
+    from .engines import load
+    load(engine)
+
+
+def build_one(job: Job) -> str | None:
+    """Render and write one PDF; the error message, or None when it was written."""
+    from .engines import render
+    try:
+        write_atomic(job.target, render(job.leaflet, job.options))
+    except LeafletError as error:
+        return str(error)
+    return None
 
 
 def inputs_digest(job: Job) -> str:
@@ -111,22 +176,23 @@ def inputs_digest(job: Job) -> str:
     translation = job.leaflet.translations[job.options.lang]
     figures = [block.path for section in translation.sections for block in section.blocks
                if block.kind == "figure"]
-    files = [job.leaflet.folder / "leaflet.yaml", translation.path, *figures]
     digest = hashlib.sha256(shared_digest().encode())
     digest.update(repr(job.options).encode())
-    for path in files:
+    for path in [job.leaflet.folder / "leaflet.yaml", translation.path, *figures]:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 
 @lru_cache(maxsize=None)
 def shared_digest() -> str:
-    """The generator's code, templates, catalogs and fonts: shared by every PDF."""
+    """The generator's code, templates, catalogs and fonts: what every PDF is made with."""
     digest = hashlib.sha256(__version__.encode())
-    files = sorted([*CODE.rglob("*.py"), *TEMPLATES.rglob("*.*")]) + [face.path for face in FACES]
-    for path in files:
-        if "__pycache__" not in path.parts and path.suffix != ".po":
-            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    sources = [*CODE.rglob("*.py"), *TEMPLATES.rglob("*.*")]
+    for path in sorted(p for p in sources if "__pycache__" not in p.parts and p.suffix != ".mo"):
+        digest.update(str(path.relative_to(PROJECT)).encode() + b"\0" + path.read_bytes())
+    for face in LATIN + ARABIC + CJK_SC:  # large files: their identity, not their bytes
+        stat = face.path.stat() if face.path.exists() else None
+        digest.update(f"{face.path}:{stat and stat.st_size}:{stat and stat.st_mtime_ns}".encode())
     return digest.hexdigest()
 
 
@@ -174,3 +240,27 @@ def save_manifest(folder: Path, manifest: dict) -> None:
 
 def single(job: Job, target: Path) -> Job:
     return replace(job, target=target)
+
+
+class Progress:
+    """A bar on a terminal; plain lines when the output goes to a file or a pipe."""
+
+    def __init__(self, total: int, stream=None):
+        self.total, self.count = total, 0
+        self.stream = stream or sys.stdout
+        self.bar = self.stream.isatty() and total > 1
+
+    def step(self, message: str) -> None:
+        self.count += 1
+        if not self.bar:
+            print(message, file=self.stream, flush=True)
+            return
+        width = 30
+        filled = width * self.count // self.total
+        line = f"[{'#' * filled}{'.' * (width - filled)}] {self.count}/{self.total} {message}"
+        self.stream.write("\r" + line[:100].ljust(100))
+        self.stream.flush()
+
+    def done(self) -> None:
+        if self.bar and self.count:
+            self.stream.write("\n")

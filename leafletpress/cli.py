@@ -1,11 +1,13 @@
 """The command line: options in, build or check, and every error as one line with exit code 2."""
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
 from . import PROJECT, __version__
 from .build import Report, plan, read_all, run, single
+from .check import check_leaflets
 from .errors import LeafletError, OutputError, UnknownName, display
 from .options import ENGINES, PAPERS
 from .read import LEAFLETS
@@ -49,13 +51,19 @@ def parser() -> argparse.ArgumentParser:
     where.add_argument("--out-dir", type=Path, default=PROJECT / "build", metavar="DIR",
                        help="folder for the PDFs (default: build/)")
     build.add_argument("--force", action="store_true", help="rebuild even what is up to date")
+    build.add_argument("--jobs", "-j", type=int, metavar="N",
+                       help="worker processes (default: one per core)")
     build.set_defaults(handler=do_build)
 
     listing = commands.add_parser("list", help="list leaflets, their languages and section ids")
     listing.set_defaults(handler=do_list)
 
-    check = commands.add_parser("check", help="read and validate sources without writing a PDF")
+    check = commands.add_parser("check", help="read and validate sources without writing a PDF", description=(
+        "Read and check leaflets without writing a PDF. Exit code 0 when there is no error, "
+        "1 when there are errors (or warnings, with --strict), 2 for bad usage."))
     check.add_argument("leaflets", nargs="*", metavar="LEAFLET")
+    check.add_argument("--strict", action="store_true", help="warnings count as errors")
+    check.add_argument("--format", choices=("text", "json"), default="text", help="report format")
     check.set_defaults(handler=do_check)
     for command in (build, listing, check):
         command.add_argument("--leaflets-dir", type=Path, default=LEAFLETS, metavar="DIR",
@@ -76,7 +84,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def do_build(args) -> int:
-    leaflets = read_all(args.leaflets, args.leaflets_dir)
+    problems: list[LeafletError] = []
+    leaflets = read_all(args.leaflets, args.leaflets_dir, problems)
     if args.engine not in ENGINES:
         raise UnknownName("engine", args.engine, ENGINES)
     sections = tuple(args.sections or ())
@@ -85,18 +94,19 @@ def do_build(args) -> int:
             raise OutputError("--output writes one PDF: name one leaflet and at most one --lang")
         langs = args.lang or [leaflets[0].source_language]
         jobs = plan(leaflets, langs, [args.large_print], sections, args.paper, args.engine, Path("."))
-        jobs = [single(jobs[0], args.output)]
+        jobs = [single(job, args.output) for job in jobs]
     else:
         sizes = [True] if args.large_print else [False, True]
         jobs = plan(leaflets, args.lang or [], sizes, sections, args.paper, args.engine, args.out_dir)
-    report = run(jobs, incremental=not (args.force or args.output))
+    report = run(jobs, incremental=not (args.force or args.output), workers=args.jobs)
+    report.failed[:0] = [str(problem) for problem in problems]
     return finish(report)
 
 
 def finish(report: Report) -> int:
+    print(report.summary())
     for message in report.failed:
         print(f"error: {message}", file=sys.stderr)
-    print(report.summary())
     return EXIT_ERROR if report.failed else EXIT_OK
 
 
@@ -110,8 +120,14 @@ def do_list(args) -> int:
 
 
 def do_check(args) -> int:
-    for leaflet in read_all(args.leaflets, args.leaflets_dir):
-        for lang in leaflet.languages:
-            translation = leaflet.translations[lang]
-            print(f"ok: {display(translation.path)}: {len(translation.sections)} sections")
-    return EXIT_OK
+    findings = check_leaflets(args.leaflets, args.leaflets_dir)
+    errors = sum(f.severity == "error" for f in findings)
+    warnings = len(findings) - errors
+    if args.format == "json":
+        print(json.dumps({"findings": [f.as_dict() for f in findings],
+                          "errors": errors, "warnings": warnings}, ensure_ascii=False, indent=1))
+    else:
+        for finding in findings:
+            print(finding)
+        print(f"{errors} errors, {warnings} warnings")
+    return 1 if errors or (args.strict and warnings) else EXIT_OK

@@ -25,7 +25,7 @@ def test_list_shows_languages_and_sections(capsys):
     code, out, _ = run_cli(capsys, "list")
     assert code == 0
     assert "focal-dystonia: Focal dystonia" in out
-    assert "languages: en" in out
+    assert "languages: en, ar, es, zh-Hans" in out
     assert ("sections:  overview, causes, risk-factors, symptoms, diagnosis, treatment, "
             "worsening-factors, prevention") in out
 
@@ -34,15 +34,15 @@ def test_check_reads_without_writing(capsys, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     code, out, _ = run_cli(capsys, "check")
     assert code == 0
-    assert "focal-dystonia/en.md: 8 sections" in out
+    assert out == "0 errors, 0 warnings\n"
     assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize("args, message", [
     (["build", "focal-dystonai"],
      "unknown leaflet 'focal-dystonai'; valid: focal-dystonia; did you mean 'focal-dystonia'?"),
-    (["build", "focal-dystonia", "--lang", "em"],
-     "unknown language 'em'; valid: en; did you mean 'en'?"),
+    (["build", "focal-dystonia", "--lang", "sp"],
+     "leaflets/focal-dystonia: unknown language 'sp'; valid: en, ar, es, zh-Hans; did you mean 'es'?"),
     (["build", "focal-dystonia", "--section", "treatmnt"],
      "leaflets/focal-dystonia/en.md: unknown section 'treatmnt'; valid: overview, causes, risk-factors, "
      "symptoms, diagnosis, treatment, worsening-factors, prevention; did you mean 'treatment'?"),
@@ -74,6 +74,9 @@ BROKEN = {
     "missing metadata field": (
         "leaflet.yaml", lambda s: s.replace("produced_by: Test clinic\n", ""),
         "tiny/leaflet.yaml: missing 'produced_by'"),
+    "version read as a number": (
+        "leaflet.yaml", lambda s: s.replace('version: "2.1"', "version: 2.10"),
+        "tiny/leaflet.yaml:2: 'version' must be quoted, like version: \"2.1\", so YAML keeps it as written"),
     "bad date": (
         "leaflet.yaml", lambda s: s.replace("published: 2026-01-15", "published: 15/01/2026"),
         "tiny/leaflet.yaml:3: 'published' must be a date written YYYY-MM-DD, not '15/01/2026'"),

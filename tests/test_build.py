@@ -1,0 +1,107 @@
+"""Batch builds: the whole matrix, in a pool, incremental, and never a half-written PDF."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from leafletpress import PROJECT
+from leafletpress.build import Job, build_one, write_atomic
+from leafletpress.cli import main
+from leafletpress.errors import OutputError
+from leafletpress.options import Options
+from leafletpress.read import read_leaflet
+
+NO_OP = """
+import sys
+from leafletpress.cli import main
+code = main(["build", "--out-dir", sys.argv[1]])
+print("weasyprint imported" if "weasyprint" in sys.modules else "weasyprint not imported")
+raise SystemExit(code)
+"""
+
+
+def test_no_op_build_does_not_import_weasyprint(built):
+    result = subprocess.run([sys.executable, "-c", NO_OP, str(built)], capture_output=True,
+                            text=True, cwd=PROJECT)
+    assert result.returncode == 0, result.stderr
+    assert "0 built, 8 unchanged, 0 failed" in result.stdout
+    assert "weasyprint not imported" in result.stdout
+
+
+def test_pool_and_single_worker_give_the_same_bytes(tmp_path, capsys):
+    one, two = tmp_path / "one", tmp_path / "two"
+    assert main(["build", "--lang", "en", "--lang", "ar", "--jobs", "1", "--out-dir", str(one)]) == 0
+    assert main(["build", "--lang", "en", "--lang", "ar", "--jobs", "2", "--out-dir", str(two)]) == 0
+    names = sorted(p.name for p in one.glob("*.pdf"))
+    assert len(names) == 4
+    for name in names:
+        assert (one / name).read_bytes() == (two / name).read_bytes()
+    assert "4 built, 0 unchanged, 0 failed" in capsys.readouterr().out
+
+
+def test_manifest_records_every_pdf(built):
+    manifest = json.loads((built / ".leafletpress.json").read_text())
+    assert sorted(manifest) == sorted(p.name for p in built.glob("*.pdf"))
+
+
+def test_one_broken_language_does_not_stop_the_others(leaflets_dir, tmp_path, capsys):
+    tiny = leaflets_dir / "tiny"
+    (tiny / "fr.md").write_text((tiny / "en.md").read_text().replace(
+        "subtitle: For tests\n", "subtitle: Pour les tests\ntranslation:\n  translated_by: Us\n"
+        "  source_hash: \"abc\"\n").replace("Treatment words here.", "<b>oops</b>"))
+    code = main(["build", "tiny", "--leaflets-dir", str(leaflets_dir), "--out-dir", str(tmp_path / "out")])
+    out, err = capsys.readouterr()
+    assert code == 2
+    assert "2 built, 0 unchanged, 1 failed" in out
+    assert "tiny/fr.md:20: raw HTML is not allowed in leaflet text" in err
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.pdf")) == [
+        "tiny.en.large-print.pdf", "tiny.en.pdf"]
+
+
+def test_interrupted_write_leaves_nothing_behind(tmp_path, monkeypatch):
+    target = tmp_path / "leaflet.pdf"
+    target.write_bytes(b"%PDF-1.7 earlier\n%%EOF")
+
+    def interrupted(source, destination):
+        raise KeyboardInterrupt
+    monkeypatch.setattr("os.replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_atomic(target, b"%PDF-1.7 new\n%%EOF")
+    assert target.read_bytes() == b"%PDF-1.7 earlier\n%%EOF"
+    assert [p.name for p in tmp_path.iterdir()] == ["leaflet.pdf"]
+
+
+def test_incomplete_pdf_is_never_written(tmp_path):
+    with pytest.raises(OutputError, match="no complete PDF"):
+        write_atomic(tmp_path / "x.pdf", b"")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_missing_glyph_is_named_before_printing(leaflets_dir, tmp_path):
+    tiny = leaflets_dir / "tiny"
+    text = tiny / "en.md"
+    text.write_text(text.read_text().replace("Treatment words here.", "Treatment words नमस्ते here."))
+    leaflet = read_leaflet(tiny)
+    error = build_one(Job(leaflet, Options("en"), tmp_path / "x.pdf"))
+    assert error.startswith(f"{text}:17: no font for 'en' (Atkinson Hyperlegible) can print "
+                            "'न' (U+0928 DEVANAGARI LETTER NA)")
+    assert "it would print as an empty box" in error
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_progress_is_plain_lines_when_not_a_terminal(tmp_path, capsys):
+    assert main(["build", "--lang", "es", "--out-dir", str(tmp_path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert sorted(lines[:2]) == [f"built {tmp_path}/focal-dystonia.es.large-print.pdf",
+                                 f"built {tmp_path}/focal-dystonia.es.pdf"]
+    assert lines[2] == "2 built, 0 unchanged, 0 failed"
+
+
+@pytest.mark.parametrize("asked", ["zh", "ZH-HANS", "zh-Hans"])
+def test_language_codes_people_type(tmp_path, asked, capsys):
+    assert main(["build", "focal-dystonia", "--lang", asked, "--section", "treatment",
+                 "--large-print", "--out-dir", str(tmp_path)]) == 0
+    assert [p.name for p in tmp_path.glob("*.pdf")] == ["focal-dystonia.zh-Hans.treatment.large-print.pdf"]

@@ -44,7 +44,7 @@ catalogs-extract: setup
 		-o $(CATALOG_DIR)/messages.pot .
 
 catalogs-update: setup
-	$(VENV)/bin/pybabel update -i $(CATALOG_DIR)/messages.pot -d $(CATALOG_DIR) --no-location
+	$(VENV)/bin/pybabel update -i $(CATALOG_DIR)/messages.pot -d $(CATALOG_DIR) --ignore-obsolete
 
 catalogs: $(MO_FILES)
 

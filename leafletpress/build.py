@@ -9,6 +9,7 @@ never imports an engine.
 """
 
 import hashlib
+from datetime import date
 import json
 import os
 import sys
@@ -21,9 +22,9 @@ from pathlib import Path
 
 from . import PROJECT, __version__
 from .errors import LeafletError, OutputError, SourceError, UnknownName, display
-from .fonts import ARABIC, CJK_SC, LATIN
+from .fonts import ARABIC, CJK_SC, LATIN, script_of
 from .model import Leaflet
-from .options import PAPERS, Options
+from .options import ENGINE_SCRIPTS, PAPERS, Options
 from .read import LEAFLETS, find_leaflet, leaflet_ids, read_leaflet
 
 MANIFEST = ".leafletpress.json"
@@ -73,8 +74,16 @@ def read_all(names: list[str], root: Path = LEAFLETS,
 
 
 def plan(leaflets: list[Leaflet], langs: list[str], sizes: list[bool], sections: tuple[str, ...],
-         paper: str, engine: str, out_dir: Path) -> list[Job]:
-    """Every leaflet × language × print size asked for, with its options checked."""
+         paper: str, engine: str, out_dir: Path, today: date | None = None,
+         skipped: list[str] | None = None) -> list[Job]:
+    """Every leaflet × language × print size asked for, with its options checked.
+
+    Whether a leaflet is past its review date is decided here, once, from today's
+    date: it is part of the options, so the PDF is rebuilt the day it falls due.
+    A language the engine can't print is refused when asked for by name, and
+    left out (with a note in skipped) when every language was asked for.
+    """
+    today = today or date.today()
     if paper not in PAPERS:
         raise UnknownName("paper", paper, PAPERS)
     jobs = []
@@ -83,6 +92,14 @@ def plan(leaflets: list[Leaflet], langs: list[str], sizes: list[bool], sections:
             if asked in leaflet.unreadable:
                 continue  # its error is already reported
             lang = resolve_language(leaflet, asked)
+            if script_of(lang) not in ENGINE_SCRIPTS[engine]:
+                message = (f"the {engine} engine can't print {script_of(lang)} correctly; "
+                           f"use --engine weasyprint for {lang!r}")
+                if langs:
+                    raise LeafletError(f"{display(leaflet.translations[lang].path)}: {message}")
+                if skipped is not None:
+                    skipped.append(f"{leaflet.id} ({lang}): {message}")
+                continue
             known = leaflet.translations[lang].section_ids
             for section_id in sections:
                 if section_id not in known:
@@ -90,7 +107,8 @@ def plan(leaflets: list[Leaflet], langs: list[str], sizes: list[bool], sections:
                                       where=display(leaflet.translations[lang].path))
             ordered = tuple(s for s in known if s in sections)
             for large in sizes:
-                options = Options(lang, large, ordered, paper, engine)
+                options = Options(lang, large, ordered, paper, engine,
+                                  review_overdue=leaflet.provenance.overdue(today))
                 jobs.append(Job(leaflet, options, out_dir / options.filename(leaflet.id)))
     return jobs
 

@@ -3,6 +3,7 @@
 import argparse
 import json
 import sys
+from datetime import date
 from pathlib import Path
 
 from . import PROJECT, __version__
@@ -53,6 +54,8 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--force", action="store_true", help="rebuild even what is up to date")
     build.add_argument("--jobs", "-j", type=int, metavar="N",
                        help="worker processes (default: one per core)")
+    build.add_argument("--as-of", type=iso_date, metavar="YYYY-MM-DD",
+                       help="build as if today were this date (to see review-overdue notices)")
     build.set_defaults(handler=do_build)
 
     listing = commands.add_parser("list", help="list leaflets, their languages and section ids")
@@ -69,6 +72,13 @@ def parser() -> argparse.ArgumentParser:
         command.add_argument("--leaflets-dir", type=Path, default=LEAFLETS, metavar="DIR",
                              help="folder holding the leaflet folders (default: leaflets/)")
     return top
+
+
+def iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date written YYYY-MM-DD: {text!r}") from None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -88,16 +98,20 @@ def do_build(args) -> int:
     leaflets = read_all(args.leaflets, args.leaflets_dir, problems)
     if args.engine not in ENGINES:
         raise UnknownName("engine", args.engine, ENGINES)
-    sections = tuple(args.sections or ())
+    sections, skipped = tuple(args.sections or ()), []
     if args.output:
         if len(leaflets) != 1 or (args.lang and len(args.lang) != 1):
             raise OutputError("--output writes one PDF: name one leaflet and at most one --lang")
         langs = args.lang or [leaflets[0].source_language]
-        jobs = plan(leaflets, langs, [args.large_print], sections, args.paper, args.engine, Path("."))
+        jobs = plan(leaflets, langs, [args.large_print], sections, args.paper, args.engine, Path("."),
+                    args.as_of)
         jobs = [single(job, args.output) for job in jobs]
     else:
         sizes = [True] if args.large_print else [False, True]
-        jobs = plan(leaflets, args.lang or [], sizes, sections, args.paper, args.engine, args.out_dir)
+        jobs = plan(leaflets, args.lang or [], sizes, sections, args.paper, args.engine, args.out_dir,
+                    args.as_of, skipped)
+    for note in skipped:
+        print(f"skipped {note}", file=sys.stderr)
     report = run(jobs, incremental=not (args.force or args.output), workers=args.jobs)
     report.failed[:0] = [str(problem) for problem in problems]
     return finish(report)

@@ -57,12 +57,19 @@ CJK_SC = (
 )
 
 
+SCRIPTS = {"ar": "Arabic", "zh": "Chinese"}  # by language; every other language is Latin
+
+
+def script_of(lang: str) -> str:
+    return SCRIPTS.get(lang.split("-")[0].lower(), "Latin")
+
+
 def faces_for(lang: str) -> tuple[Face, ...]:
     """The faces a language is printed with, in fallback order."""
-    base = lang.split("-")[0].lower()
-    if base == "ar":
+    script = script_of(lang)
+    if script == "Arabic":
         return ARABIC + LATIN
-    if base == "zh":
+    if script == "Chinese":
         return LATIN + CJK_SC
     return LATIN
 

@@ -76,7 +76,8 @@ def render_html(leaflet: Leaflet, options: Options) -> str:
     return environment(options.lang).get_template("base.html").render(
         leaflet=leaflet, translation=translation, provenance=provenance, record=translation.record,
         sections=sections, partial=len(sections) < len(translation.sections),
-        dates=local_dates(leaflet, translation), modified=provenance.reviewed or provenance.published,
+        dates=local_dates(leaflet, translation), modified=provenance.last_reviewed,
+        overdue=options.review_overdue,
         direction=direction(options.lang), size=options.print_size,
     )
 
@@ -85,7 +86,8 @@ def local_dates(leaflet: Leaflet, translation: Translation) -> dict[str, str]:
     """Every date the leaflet prints, written the way the language writes dates."""
     provenance, record = leaflet.provenance, translation.record
     values = {"published": provenance.published, "next_review": provenance.next_review,
-              "reviewed": provenance.reviewed, "translation_reviewed": record and record.reviewed_on}
+              "last_reviewed": provenance.last_reviewed,
+              "translation_reviewed": record and record.reviewed_on}
     return {name: format_date(value, translation.lang) for name, value in values.items() if value}
 
 

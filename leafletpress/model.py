@@ -69,14 +69,22 @@ class Source:
 
 @dataclass(frozen=True)
 class Provenance:
-    """Who made the leaflet, from what, and when it is due for review."""
+    """Who made the leaflet, from what, when it was reviewed and when it is due again.
+
+    The fields the Patient Information Forum asks every leaflet to print.
+    clinical_reviewer is empty until a clinician has reviewed the leaflet.
+    """
 
     produced_by: str
     version: str
     published: date
+    last_reviewed: date
     next_review: date
     sources: tuple[Source, ...]
-    reviewed: date | None = None
+    clinical_reviewer: str | None = None
+
+    def overdue(self, today: date) -> bool:
+        return today > self.next_review
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,12 @@ PAPERS = {
     "letter": Paper("letter", 215.9, 279.4),
 }
 
-ENGINES = ("weasyprint",)
+ENGINES = ("weasyprint", "reportlab")
+
+#: The scripts each engine lays out correctly. ReportLab 5 has no per-glyph
+#: font fallback, can't use the CFF-based Noto CJK fonts, and puts mixed
+#: Arabic and Latin text in the wrong order: it is refused those languages.
+ENGINE_SCRIPTS = {"weasyprint": {"Latin", "Arabic", "Chinese"}, "reportlab": {"Latin"}}
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,7 @@ class Options:
     sections: tuple[str, ...] = field(default_factory=tuple)
     paper: str = "a4"
     engine: str = "weasyprint"
+    review_overdue: bool = False  # past the leaflet's next review date on the day of the build
 
     @property
     def print_size(self) -> PrintSize:
@@ -69,6 +75,8 @@ class Options:
         parts = [leaflet_id, self.lang, *self.sections]
         if self.paper != "a4":
             parts.append(self.paper)
+        if self.engine != ENGINES[0]:
+            parts.append(self.engine)
         if self.large_print:
             parts.append("large-print")
         return ".".join(parts) + ".pdf"

@@ -191,15 +191,32 @@ class Fields:
         return list(self.data)
 
 
+MAX_REVIEW_YEARS = 3  # Patient Information Forum: review at least every three years
+
+
 def read_provenance(fields: Fields) -> Provenance:
-    published, next_review = fields.date("published"), fields.date("next_review")
-    if next_review <= published:
-        fields.fail("next_review", "next_review must come after published")
+    published, last_reviewed = fields.date("published"), fields.date("last_reviewed")
+    next_review = fields.date("next_review")
+    if last_reviewed < published:
+        fields.fail("last_reviewed", "last_reviewed can't come before published")
+    if next_review <= last_reviewed:
+        fields.fail("next_review", "next_review must come after last_reviewed")
+    if next_review > add_years(last_reviewed, MAX_REVIEW_YEARS):
+        fields.fail("next_review", f"next_review must be at most {MAX_REVIEW_YEARS} years after "
+                    f"last_reviewed ({add_years(last_reviewed, MAX_REVIEW_YEARS)})")
     sources = tuple(Source(item.text("title"), item.text("publisher"), item.text("url"))
                     for item in fields.items("sources"))
     return Provenance(produced_by=fields.text("produced_by"), version=fields.quoted("version"),
-                      published=published, next_review=next_review, sources=sources,
-                      reviewed=fields.date("reviewed", required=False))
+                      published=published, last_reviewed=last_reviewed, next_review=next_review,
+                      sources=sources,
+                      clinical_reviewer=fields.text("clinical_reviewer", required=False) or None)
+
+
+def add_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
 
 
 def read_translation(path: Path, lang: str, shared: Fields, figures: Fields,

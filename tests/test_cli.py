@@ -49,7 +49,7 @@ def test_check_reads_without_writing(capsys, tmp_path, monkeypatch):
     (["build", "focal-dystonia", "--paper", "leter"],
      "unknown paper 'leter'; valid: a4, letter; did you mean 'letter'?"),
     (["build", "focal-dystonia", "--engine", "latex"],
-     "unknown engine 'latex'; valid: weasyprint"),
+     "unknown engine 'latex'; valid: weasyprint, reportlab"),
 ])
 def test_unknown_names(capsys, tmp_path, monkeypatch, args, message):
     monkeypatch.chdir(PROJECT)
@@ -133,12 +133,12 @@ FIGURE_WORDS = """figures:
 
 
 @pytest.mark.parametrize("file, credit, alt, message", [
-    ("missing.svg", "Us", "Alt", "tiny/leaflet.yaml:12: illustration 'missing.svg' not found in assets/"),
+    ("missing.svg", "Us", "Alt", "tiny/leaflet.yaml:14: illustration 'missing.svg' not found in assets/"),
     ("../pyproject.toml", "Us", "Alt",
-     "tiny/leaflet.yaml:12: 'file' must be a file name inside assets/, not '../pyproject.toml'"),
+     "tiny/leaflet.yaml:14: 'file' must be a file name inside assets/, not '../pyproject.toml'"),
     ("/etc/passwd", "Us", "Alt", "'file' must be a file name inside assets/, not '/etc/passwd'"),
     ("carbon-monoxide-oxygen.svg", "''", "Alt",
-     "tiny/leaflet.yaml:14: figure 'co' has no credit: a figure without a credit is refused"),
+     "tiny/leaflet.yaml:16: figure 'co' has no credit: a figure without a credit is refused"),
     ("carbon-monoxide-oxygen.svg", "Us", "''",
      "tiny/en.md:7: figure 'co' has no alt text: a figure without alt text is refused"),
 ])

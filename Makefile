@@ -51,11 +51,13 @@ catalogs: $(MO_FILES)
 %.mo: %.po $(VENV)/.installed
 	$(VENV)/bin/pybabel compile -i $< -o $@
 
-# The generator itself skips every PDF that is already up to date.
+# The sources are checked first (errors stop the build); the generator itself
+# skips every PDF that is already up to date.
 build: setup catalogs
+	$(PY) generate.py check --quiet $(LEAFLETS)
 	$(PY) generate.py build $(BUILD_ARGS)
 
-check: setup
+check: setup catalogs
 	$(PY) generate.py check $(LEAFLETS)
 
 list: setup

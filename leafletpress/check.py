@@ -1,12 +1,21 @@
-"""Check leaflets without rendering them: every problem found, one line each, as `file:line: severity: message`."""
+"""Check leaflets without rendering them: every problem found, one line each, as `file:line: severity: message`.
 
-from dataclasses import dataclass
+Three kinds of finding: damage an export leaves in text (markup debris, lost
+lists, stray credit lines, placeholders, repeats), found line by line in the
+raw files whether or not they parse; structure and governance, from reading
+the leaflet; and readability, per section and language.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from .errors import LeafletError, SourceError, display
 from .model import Leaflet, Translation
 from .options import Options
-from .read import LEAFLETS, source_hash
+from .read import LEAFLETS, METADATA_FILE, find_leaflet, language_files, leaflet_ids, source_hash
+from .readability import Score, score
 
 ERROR, WARNING = "error", "warning"
 
@@ -28,34 +37,196 @@ class Finding:
                 "code": self.code, "message": self.message}
 
 
+@dataclass
+class Report:
+    findings: list[Finding] = field(default_factory=list)
+    scores: dict[str, list[tuple[str, Score]]] = field(default_factory=dict)  # leaflet -> (lang, score)
+
+    @property
+    def errors(self) -> int:
+        return sum(f.severity == ERROR for f in self.findings)
+
+    @property
+    def warnings(self) -> int:
+        return len(self.findings) - self.errors
+
+
 def from_error(error: SourceError, code: str = "source") -> Finding:
     return Finding(error.path, error.line, ERROR, code, error.message)
 
 
-def check_leaflets(names: list[str], root: Path = LEAFLETS) -> list[Finding]:
-    """Every finding for the named leaflets (all when none are named)."""
-    from .build import read_all
+# Export damage, found in raw lines ------------------------------------------------------
 
+DAMAGE = [
+    (re.compile(r"\]\]>|<!\[CDATA\["), "markup-debris", ERROR,
+     "markup debris {match!r} left by an export: delete it"),
+    (re.compile(r"</?[A-Za-z][A-Za-z0-9]*(\s[^<>]*)?/?>"), "stray-tag", ERROR,
+     "stray HTML tag {match!r}: leaflet text is Markdown"),
+    (re.compile(r"&(#\d+|#x[0-9A-Fa-f]+|[A-Za-z]+);"), "html-entity", ERROR,
+     "HTML entity {match!r}: write the character itself"),
+    (re.compile(r"\b(TODO|FIXME|TBD|XXX+)\b|\blorem ipsum\b", re.IGNORECASE), "placeholder", ERROR,
+     "placeholder text {match!r}: finish or remove it"),
+]
+CREDIT_LINE = re.compile(r"^\s*(©|\(c\)\s|copyright\b)|©\s*\d{4}", re.IGNORECASE)
+LIST_ITEM = re.compile(r"^\s*([-*+•●▪]|\d+[.)])\s+")
+INTRODUCES_LIST = re.compile(r"[:：]\s*$")
+
+
+def body_lines(path: Path) -> tuple[list[str], int]:
+    """A text file's lines, and how many of them are front matter (skipped by the text checks)."""
+    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    if lines and lines[0].strip() == "---":
+        for number, line in enumerate(lines[1:], 2):
+            if line.strip() == "---":
+                return lines, number
+    return lines, 0
+
+
+def check_text(path: Path) -> list[Finding]:
+    """Export damage in a text file, line by line."""
+    lines, front = body_lines(path)
+    findings = [Finding(path, number, severity, code, message.format(match=match.group(0)))
+                for number, line in enumerate(lines, 1)
+                for pattern, code, severity, message in DAMAGE
+                for match in list(pattern.finditer(line))[:1]]
+    if path.suffix != ".yaml":
+        findings += credit_lines(path, lines, front) + lost_lists(path, lines, front)
+        findings += repeated_paragraphs(path, lines, front)
+    return sorted(findings, key=lambda f: (f.line or 0, f.code))
+
+
+def credit_lines(path: Path, lines: list[str], front: int) -> list[Finding]:
+    return [Finding(path, number, ERROR, "credit-in-text",
+                    "a credit line fell into the text: move it to the figure's credit in leaflet.yaml")
+            for number, line in enumerate(lines, 1) if number > front and CREDIT_LINE.search(line)]
+
+
+def lost_lists(path: Path, lines: list[str], front: int) -> list[Finding]:
+    """Sentences that introduce a list ("… include:") with no list after them."""
+    findings = []
+    for number, line in enumerate(lines, 1):
+        if number <= front or line.lstrip().startswith("#") or not INTRODUCES_LIST.search(line):
+            continue
+        following = next((later for later in lines[number:] if later.strip()), "")
+        if not LIST_ITEM.match(following):
+            sentence = re.split(r"(?<=[.!?。])\s*", line.strip())[-1]
+            findings.append(Finding(path, number, ERROR, "lost-list",
+                                    f"{sentence!r} introduces a list, but no list follows"))
+    return findings
+
+
+def repeated_paragraphs(path: Path, lines: list[str], front: int) -> list[Finding]:
+    seen: dict[str, int] = {}
+    findings = []
+    for start, paragraph in paragraphs(lines, front):
+        key = " ".join(paragraph.lower().split())
+        if len(key) < 25:
+            continue
+        if key in seen:
+            findings.append(Finding(path, start, WARNING, "repeated-paragraph",
+                                    f"repeats the paragraph at line {seen[key]}"))
+        else:
+            seen[key] = start
+    return findings
+
+
+def paragraphs(lines: list[str], front: int):
+    start, chunk = None, []
+    for number, line in enumerate(lines + [""], 1):
+        if number <= front:
+            continue
+        if line.strip():
+            start = start or number
+            chunk.append(line)
+        elif chunk:
+            yield start, " ".join(chunk)
+            start, chunk = None, []
+
+
+# Leaflets: structure, translations, governance, readability ------------------------------
+
+def check_paths(names: list[str], root: Path = LEAFLETS, today: date | None = None) -> Report:
+    """Check named leaflets (all when none are named); a name that is a file is checked alone."""
+    report = Report()
+    for name in names or leaflet_ids(root) or [""]:
+        if Path(name).is_file():
+            report.findings += check_file(Path(name))
+        else:
+            check_leaflet(find_leaflet(name, root), report, today or date.today())
+    return report
+
+
+def check_file(path: Path) -> list[Finding]:
+    """One text file on its own, for example a damaged export: damage, then whether it parses."""
+    from .read import parse_sections, read_text, split_front_matter
+
+    findings = check_text(path)
+    try:
+        meta, body, first = split_front_matter(path, read_text(path))
+        parse_sections(path, body, first, {})
+    except SourceError as error:
+        findings.append(from_error(error))
+    return sorted(merge(findings), key=lambda f: f.line or 0)
+
+
+def check_leaflet(folder: Path, report: Report, today: date) -> None:
+    from .read import read_leaflet
+
+    findings = [finding for path in [folder / METADATA_FILE, *language_files(folder).values()]
+                if path.exists() for finding in check_text(path)]
     problems: list[LeafletError] = []
-    leaflets = read_all(names, root, problems)
-    findings = [from_error(problem) for problem in problems if isinstance(problem, SourceError)]
-    for leaflet in leaflets:
+    try:
+        leaflet = read_leaflet(folder, problems=problems)
+    except SourceError as error:
+        problems.append(error)
+        leaflet = None
+    findings += [from_error(p) for p in problems if isinstance(p, SourceError)]
+    if leaflet:
+        findings += check_governance(leaflet, today)
+        scores = report.scores.setdefault(leaflet.id, [])
         for lang in leaflet.languages:
-            findings += check_translation(leaflet, leaflet.translations[lang])
+            translation = leaflet.translations[lang]
+            findings += check_translation(leaflet, translation)
+            findings += check_readability(translation, scores)
+    report.findings += merge(findings)
+
+
+def merge(findings: list[Finding]) -> list[Finding]:
+    """One finding per line: a parse error on a line the damage checks already named is dropped."""
+    named = {(f.path, f.line) for f in findings if f.code != "source" and f.line}
+    return [f for f in findings if f.code != "source" or (f.path, f.line) not in named]
+
+
+def check_governance(leaflet: Leaflet, today: date) -> list[Finding]:
+    path = leaflet.folder / METADATA_FILE
+    provenance = leaflet.provenance
+    findings = []
+    if not provenance.clinical_reviewer:
+        findings.append(Finding(path, None, WARNING, "not-clinically-reviewed",
+                                "never clinically reviewed: set clinical_reviewer once a clinician has "
+                                "reviewed it (until then the PDF says it is a draft)"))
+    if provenance.overdue(today):
+        findings.append(Finding(path, None, WARNING, "review-overdue",
+                                f"review overdue since {provenance.next_review}: the PDF says so"))
     return findings
 
 
 def check_translation(leaflet: Leaflet, translation: Translation) -> list[Finding]:
     findings = check_printable(leaflet, translation)
-    if translation.record is None or leaflet.source_language in leaflet.unreadable:
+    record = translation.record
+    if record is None or leaflet.source_language in leaflet.unreadable:
         return findings
+    if not record.reviewed:
+        findings.append(Finding(translation.path, None, WARNING, "translation-not-reviewed",
+                                "translation not yet checked by a clinician: set reviewed_by and "
+                                "reviewed_on under 'translation:' once it is (until then the PDF says so)"))
     source = leaflet.translations[leaflet.source_language]
     current = source_hash(source.path)
-    if translation.record.source_hash != current:
+    if record.source_hash != current:
         findings.append(Finding(
             translation.path, None, WARNING, "stale-translation",
-            f"translated from source version {translation.record.source_hash}, but "
-            f"{display(source.path)} is now version {current}: update the translation, then its source_hash"))
+            f"translated from source version {record.source_hash}, but {display(source.path)} is now "
+            f"version {current}: update the translation, then its source_hash"))
     for section in source.sections:
         if section.id not in translation.section_ids:
             findings.append(Finding(translation.path, None, WARNING, "missing-section",
@@ -73,3 +244,32 @@ def check_printable(leaflet: Leaflet, translation: Translation) -> list[Finding]
     except SourceError as error:
         return [from_error(error, "missing-glyph")]
     return []
+
+
+def check_readability(translation: Translation, scores: list) -> list[Finding]:
+    findings = []
+    for section in translation.sections:
+        result = score(section, translation.lang)
+        if result is None:
+            continue
+        scores.append((translation.lang, result))
+        if not result.meets_target:
+            hardest = "; ".join(f"{s!r} ({len(s.split())} words)" for s in result.hardest)
+            findings.append(Finding(
+                translation.path, section.line, WARNING, "readability",
+                f"section {section.id!r} scores {result.value:g} on {result.formula.name} "
+                f"(target {result.formula.describe_target()}); hardest sentences: {hardest}"))
+    return findings
+
+
+def readability_table(leaflet_id: str, scores: list[tuple[str, Score]]) -> list[str]:
+    """The text report's table for one leaflet."""
+    if not scores:
+        return []
+    rows = [f"readability of {leaflet_id}:",
+            f"  {'lang':<6}{'section':<20}{'formula':<28}{'score':>7}{'target':>8}{'words/sentence':>16}"]
+    for lang, result in scores:
+        rows.append(f"  {lang:<6}{result.section.id:<20}{result.formula.name:<28}{result.value:>7g}"
+                    f"{result.formula.describe_target():>8}{result.words_per_sentence:>16g}"
+                    + ("" if result.meets_target else "  ← misses the target"))
+    return rows

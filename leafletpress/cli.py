@@ -2,13 +2,14 @@
 
 import argparse
 import json
+import os
 import sys
 from datetime import date
 from pathlib import Path
 
 from . import PROJECT, __version__
 from .build import Report, plan, read_all, run, single
-from .check import check_leaflets
+from .check import check_paths, readability_table
 from .errors import LeafletError, OutputError, UnknownName, display
 from .options import ENGINES, PAPERS
 from .read import LEAFLETS
@@ -64,9 +65,12 @@ def parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="read and validate sources without writing a PDF", description=(
         "Read and check leaflets without writing a PDF. Exit code 0 when there is no error, "
         "1 when there are errors (or warnings, with --strict), 2 for bad usage."))
-    check.add_argument("leaflets", nargs="*", metavar="LEAFLET")
+    check.add_argument("leaflets", nargs="*", metavar="LEAFLET",
+                       help="leaflet id, or the path of a single text file to check on its own")
     check.add_argument("--strict", action="store_true", help="warnings count as errors")
     check.add_argument("--format", choices=("text", "json"), default="text", help="report format")
+    check.add_argument("--quiet", "-q", action="store_true",
+                       help="text report: errors only, no warnings or readability table")
     check.set_defaults(handler=do_check)
     for command in (build, listing, check):
         command.add_argument("--leaflets-dir", type=Path, default=LEAFLETS, metavar="DIR",
@@ -91,6 +95,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted: no partial PDF was left", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader (head, less) went away: stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
 
 
 def do_build(args) -> int:
@@ -134,14 +141,23 @@ def do_list(args) -> int:
 
 
 def do_check(args) -> int:
-    findings = check_leaflets(args.leaflets, args.leaflets_dir)
-    errors = sum(f.severity == "error" for f in findings)
-    warnings = len(findings) - errors
+    report = check_paths(args.leaflets, args.leaflets_dir)
     if args.format == "json":
-        print(json.dumps({"findings": [f.as_dict() for f in findings],
-                          "errors": errors, "warnings": warnings}, ensure_ascii=False, indent=1))
+        print(json.dumps({
+            "findings": [f.as_dict() for f in report.findings],
+            "readability": {leaflet: [{"lang": lang, "section": s.section.id, "formula": s.formula.name,
+                                       "score": s.value, "target": s.formula.describe_target(),
+                                       "meets_target": s.meets_target,
+                                       "words_per_sentence": s.words_per_sentence}
+                                      for lang, s in scores]
+                            for leaflet, scores in report.scores.items()},
+            "errors": report.errors, "warnings": report.warnings}, ensure_ascii=False, indent=1))
     else:
-        for finding in findings:
-            print(finding)
-        print(f"{errors} errors, {warnings} warnings")
-    return 1 if errors or (args.strict and warnings) else EXIT_OK
+        for finding in report.findings:
+            if finding.severity == "error" or not args.quiet:
+                print(finding)
+        for leaflet, scores in report.scores.items():
+            if not args.quiet:
+                print("\n".join(readability_table(leaflet, scores)))
+        print(f"{report.errors} errors, {report.warnings} warnings")
+    return 1 if report.errors or (args.strict and report.warnings) else EXIT_OK

@@ -359,7 +359,8 @@ def parse_block(path: Path, tokens: list, index: int, first_line: int):
     line = line_of(token, first_line)
     if token.type == "heading_open":
         if token.tag != "h3":
-            raise SourceError(path, f"use '##' for sections and '###' for subheadings, not {token.markup!r}", line)
+            raise SourceError(path, "headings must not skip a level: use '##' for sections and '###' "
+                              f"for subheadings, not {token.markup!r}", line)
         return Subheading(plain_text(path, tokens[index + 1], line)), index + 3
     if token.type == "paragraph_open":
         return Paragraph(inline_runs(path, tokens[index + 1], line)), index + 3

@@ -1,5 +1,7 @@
-# `make` sets everything up and builds every PDF; `make test` runs the tests.
-# Options as variables: make PAPER=letter, make LANGS="en", make LEAFLETS=focal-dystonia.
+# `make` sets everything up, builds every PDF and the preview page build/index.html;
+# `make test` runs the tests.
+# Options as variables: make PAPER=letter, LANGS="en", LEAFLETS=focal-dystonia,
+# ENGINE=reportlab, CLINIC=file.yaml (default: clinic.yaml when present), NOTES=1, BOOKLET=1.
 
 PYTHON ?= python3
 VENV := .venv
@@ -9,19 +11,27 @@ PAPER ?= a4
 ENGINE ?= weasyprint
 LEAFLETS ?=
 LANGS ?=
+CLINIC ?= $(wildcard clinic.yaml)
+NOTES ?=
+BOOKLET ?=
 
 BUILD_ARGS := $(LEAFLETS) --paper $(PAPER) --engine $(ENGINE) --out-dir $(OUT) \
-	$(foreach lang,$(LANGS),--lang $(lang))
+	$(foreach lang,$(LANGS),--lang $(lang)) $(if $(CLINIC),--clinic $(CLINIC)) \
+	$(if $(NOTES),--notes) $(if $(BOOKLET),--booklet)
 
-.PHONY: all setup system-packages build test check list clean distclean readme-picture \
-	catalogs catalogs-extract catalogs-update
+.PHONY: all setup system-packages test-packages build preview test check list clean distclean \
+	readme-picture catalogs catalogs-extract catalogs-update
 
-all: build
+all: build preview
 
 setup: $(VENV)/.installed
 
 system-packages:
 	@sh scripts/install-system-packages.sh
+
+# Headless Chromium, for the test of build/index.html.
+test-packages:
+	@sh scripts/install-system-packages.sh test
 
 # The virtual environment is rebuilt only when the pinned dependencies change.
 $(VENV)/.installed: pyproject.toml scripts/install-system-packages.sh
@@ -57,13 +67,17 @@ build: setup catalogs
 	$(PY) generate.py check --quiet $(LEAFLETS)
 	$(PY) generate.py build $(BUILD_ARGS)
 
+# Page-1 thumbnails of every PDF and build/index.html listing them.
+preview: build
+	$(PY) generate.py preview --out-dir $(OUT)
+
 check: setup catalogs
 	$(PY) generate.py check $(LEAFLETS)
 
 list: setup
 	$(PY) generate.py list
 
-test: setup catalogs
+test: setup catalogs test-packages
 	$(PY) -m pytest
 
 # The picture of page 1 shown in the README (needs poppler-utils' pdftoppm).

@@ -24,7 +24,7 @@ from . import PROJECT, __version__
 from .errors import LeafletError, OutputError, SourceError, UnknownName, display
 from .fonts import ARABIC, CJK_SC, LATIN, script_of
 from .model import Leaflet
-from .options import ENGINE_SCRIPTS, PAPERS, Options
+from .options import BOOKLET_PAGES, ENGINE_SCRIPTS, PAPERS, Options
 from .read import LEAFLETS, find_leaflet, leaflet_ids, read_leaflet
 
 MANIFEST = ".leafletpress.json"
@@ -75,17 +75,21 @@ def read_all(names: list[str], root: Path = LEAFLETS,
 
 def plan(leaflets: list[Leaflet], langs: list[str], sizes: list[bool], sections: tuple[str, ...],
          paper: str, engine: str, out_dir: Path, today: date | None = None,
-         skipped: list[str] | None = None) -> list[Job]:
+         skipped: list[str] | None = None, **extras) -> list[Job]:
     """Every leaflet × language × print size asked for, with its options checked.
 
     Whether a leaflet is past its review date is decided here, once, from today's
     date: it is part of the options, so the PDF is rebuilt the day it falls due.
     A language the engine can't print is refused when asked for by name, and
     left out (with a note in skipped) when every language was asked for.
+    extras are the other options: clinic, notes, booklet.
     """
     today = today or date.today()
     if paper not in PAPERS:
         raise UnknownName("paper", paper, PAPERS)
+    if extras.get("booklet") and paper not in BOOKLET_PAGES:
+        raise LeafletError(f"--booklet folds {' or '.join(BOOKLET_PAGES)} sheets in half; "
+                           f"not {paper!r} (use --paper a5 alone for a plain A5 leaflet)")
     jobs = []
     for leaflet in leaflets:
         for asked in langs or leaflet.languages:
@@ -108,7 +112,7 @@ def plan(leaflets: list[Leaflet], langs: list[str], sizes: list[bool], sections:
             ordered = tuple(s for s in known if s in sections)
             for large in sizes:
                 options = Options(lang, large, ordered, paper, engine,
-                                  review_overdue=leaflet.provenance.overdue(today))
+                                  review_overdue=leaflet.provenance.overdue(today), **extras)
                 jobs.append(Job(leaflet, options, out_dir / options.filename(leaflet.id)))
     return jobs
 
@@ -183,7 +187,11 @@ def build_one(job: Job) -> str | None:
     """Render and write one PDF; the error message, or None when it was written."""
     from .engines import render
     try:
-        write_atomic(job.target, render(job.leaflet, job.options))
+        pdf = render(job.leaflet, job.options)
+        if job.options.booklet:
+            from .booklet import impose
+            pdf = impose(pdf, job.options.sheet)
+        write_atomic(job.target, pdf)
     except LeafletError as error:
         return str(error)
     return None
@@ -194,9 +202,11 @@ def inputs_digest(job: Job) -> str:
     translation = job.leaflet.translations[job.options.lang]
     figures = [block.path for section in translation.sections for block in section.blocks
                if block.kind == "figure"]
+    clinic = job.options.clinic
+    clinic_files = [clinic.path, *([clinic.logo] if clinic.logo else [])] if clinic else []
     digest = hashlib.sha256(shared_digest().encode())
     digest.update(repr(job.options).encode())
-    for path in [job.leaflet.folder / "leaflet.yaml", translation.path, *figures]:
+    for path in [job.leaflet.folder / "leaflet.yaml", translation.path, *figures, *clinic_files]:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 

@@ -12,7 +12,7 @@ from .build import Report, plan, read_all, run, single
 from .check import check_paths, readability_table
 from .errors import LeafletError, OutputError, UnknownName, display
 from .options import ENGINES, PAPERS
-from .read import LEAFLETS
+from .read import LEAFLETS, read_clinic
 
 EXIT_OK, EXIT_ERROR = 0, 2
 
@@ -46,6 +46,13 @@ def parser() -> argparse.ArgumentParser:
                        help="paper size (default: a4)")
     build.add_argument("--engine", default=ENGINES[0], metavar="|".join(ENGINES),
                        help=f"PDF engine (default: {ENGINES[0]})")
+    build.add_argument("--clinic", type=Path, metavar="FILE",
+                       help="clinic branding (YAML: name, logo, phone, address, website, leaflet_url)")
+    build.add_argument("--notes", action="store_true",
+                       help="add a 'Notes from your care team' page with lines to write on")
+    build.add_argument("--booklet", action="store_true",
+                       help="an A5 booklet (half-letter with --paper letter) imposed two-up on "
+                            "landscape sheets, for folding and stapling")
     where = build.add_mutually_exclusive_group()
     where.add_argument("--output", "-o", type=Path, metavar="FILE",
                        help="write exactly this file (one leaflet; default language and standard print "
@@ -72,7 +79,13 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--quiet", "-q", action="store_true",
                        help="text report: errors only, no warnings or readability table")
     check.set_defaults(handler=do_check)
-    for command in (build, listing, check):
+    preview = commands.add_parser("preview", help="page-1 thumbnails and an index.html of the built PDFs",
+                                  description="Write a PNG of page 1 of every PDF in the folder and "
+                                              "index.html, a page listing them all with links.")
+    preview.add_argument("--out-dir", type=Path, default=PROJECT / "build", metavar="DIR",
+                         help="the folder of PDFs (default: build/)")
+    preview.set_defaults(handler=do_preview)
+    for command in (build, listing, check, preview):
         command.add_argument("--leaflets-dir", type=Path, default=LEAFLETS, metavar="DIR",
                              help="folder holding the leaflet folders (default: leaflets/)")
     return top
@@ -106,17 +119,19 @@ def do_build(args) -> int:
     if args.engine not in ENGINES:
         raise UnknownName("engine", args.engine, ENGINES)
     sections, skipped = tuple(args.sections or ()), []
+    extras = {"clinic": read_clinic(args.clinic) if args.clinic else None,
+              "notes": args.notes, "booklet": args.booklet}
     if args.output:
         if len(leaflets) != 1 or (args.lang and len(args.lang) != 1):
             raise OutputError("--output writes one PDF: name one leaflet and at most one --lang")
         langs = args.lang or [leaflets[0].source_language]
         jobs = plan(leaflets, langs, [args.large_print], sections, args.paper, args.engine, Path("."),
-                    args.as_of)
+                    args.as_of, **extras)
         jobs = [single(job, args.output) for job in jobs]
     else:
         sizes = [True] if args.large_print else [False, True]
         jobs = plan(leaflets, args.lang or [], sizes, sections, args.paper, args.engine, args.out_dir,
-                    args.as_of, skipped)
+                    args.as_of, skipped, **extras)
     for note in skipped:
         print(f"skipped {note}", file=sys.stderr)
     report = run(jobs, incremental=not (args.force or args.output), workers=args.jobs)
@@ -129,6 +144,15 @@ def finish(report: Report) -> int:
     for message in report.failed:
         print(f"error: {message}", file=sys.stderr)
     return EXIT_ERROR if report.failed else EXIT_OK
+
+
+def do_preview(args) -> int:
+    from .preview import write_index
+    if not args.out_dir.is_dir():
+        raise OutputError(f"{display(args.out_dir)}: no such folder; build the PDFs first")
+    index = write_index(args.out_dir, read_all([], args.leaflets_dir, problems=[]))
+    print(f"wrote {display(index)}")
+    return EXIT_OK
 
 
 def do_list(args) -> int:

@@ -73,13 +73,29 @@ def render_html(leaflet: Leaflet, options: Options) -> str:
     translation = leaflet.translations[options.lang]
     provenance = leaflet.provenance
     sections = select_sections(leaflet, translation, options.sections)
+    url = online_url(leaflet, options)
     return environment(options.lang).get_template("base.html").render(
         leaflet=leaflet, translation=translation, provenance=provenance, record=translation.record,
         sections=sections, partial=len(sections) < len(translation.sections),
         dates=local_dates(leaflet, translation), modified=provenance.last_reviewed,
-        overdue=options.review_overdue,
+        overdue=options.review_overdue, clinic=options.clinic, notes=options.notes,
+        online_url=url, qr_code=qr_code(url) if url else "",
         direction=direction(options.lang), size=options.print_size,
     )
+
+
+def online_url(leaflet: Leaflet, options: Options) -> str:
+    """Where this leaflet can be read online: the clinic's address for it, else the leaflet's own."""
+    if options.clinic and options.clinic.leaflet_url:
+        return options.clinic.url_for(leaflet.id, options.lang)
+    return leaflet.provenance.online_url.format(leaflet=leaflet.id, lang=options.lang)
+
+
+def qr_code(url: str) -> str:
+    """A QR code for the address, as a vector SVG data: URL."""
+    import segno
+
+    return segno.make(url, error="m").svg_data_uri(scale=1, border=4, dark="#000", light="#fff")
 
 
 def local_dates(leaflet: Leaflet, translation: Translation) -> dict[str, str]:

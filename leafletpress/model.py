@@ -82,6 +82,7 @@ class Provenance:
     next_review: date
     sources: tuple[Source, ...]
     clinical_reviewer: str | None = None
+    online_url: str = ""  # the leaflet online, {lang} filled in; a clinic's own URL wins
 
     def overdue(self, today: date) -> bool:
         return today > self.next_review
@@ -99,6 +100,24 @@ class TranslationRecord:
     @property
     def reviewed(self) -> bool:
         return bool(self.reviewed_by and self.reviewed_on)
+
+
+@dataclass(frozen=True)
+class Clinic:
+    """The clinic handing the leaflet out: named on the title block and the back page."""
+
+    name: str
+    path: Path
+    phone: str = ""
+    address: str = ""
+    website: str = ""
+    email: str = ""
+    logo: Path | None = None
+    logo_alt: str = ""
+    leaflet_url: str = ""  # the online version, with {leaflet} and {lang} filled in
+
+    def url_for(self, leaflet_id: str, lang: str) -> str:
+        return self.leaflet_url.format(leaflet=leaflet_id, lang=lang) if self.leaflet_url else ""
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass, field
 
+from .model import Clinic
+
 
 @dataclass(frozen=True)
 class PrintSize:
@@ -21,13 +23,14 @@ class PrintSize:
     leading: float
     margin: float
     figure_width: float  # share of the text column
+    note_lines: int  # ruled lines in the notes box
 
 
 PRINT_SIZES = {
     "standard": PrintSize("standard", body=13, smallest=12, title=28, heading=19,
-                          subheading=15, leading=1.5, margin=18, figure_width=0.46),
+                          subheading=15, leading=1.5, margin=18, figure_width=0.46, note_lines=14),
     "large": PrintSize("large", body=18, smallest=16, title=34, heading=25,
-                       subheading=21, leading=1.5, margin=16, figure_width=1.0),
+                       subheading=21, leading=1.5, margin=16, figure_width=1.0, note_lines=10),
 }
 
 
@@ -41,6 +44,13 @@ class Paper:
 PAPERS = {
     "a4": Paper("a4", 210, 297),
     "letter": Paper("letter", 215.9, 279.4),
+    "a5": Paper("a5", 148, 210),
+}
+
+#: A booklet's pages are half its sheet: folded A4 makes A5, folded Letter half-letter.
+BOOKLET_PAGES = {
+    "a4": PAPERS["a5"],
+    "letter": Paper("half-letter", 139.7, 215.9),
 }
 
 ENGINES = ("weasyprint", "reportlab")
@@ -61,6 +71,9 @@ class Options:
     paper: str = "a4"
     engine: str = "weasyprint"
     review_overdue: bool = False  # past the leaflet's next review date on the day of the build
+    clinic: Clinic | None = None
+    notes: bool = False
+    booklet: bool = False
 
     @property
     def print_size(self) -> PrintSize:
@@ -68,6 +81,12 @@ class Options:
 
     @property
     def page(self) -> Paper:
+        """The size of one page of the leaflet."""
+        return BOOKLET_PAGES[self.paper] if self.booklet else PAPERS[self.paper]
+
+    @property
+    def sheet(self) -> Paper:
+        """The paper it is printed on: for a booklet, two pages side by side."""
         return PAPERS[self.paper]
 
     def filename(self, leaflet_id: str) -> str:
@@ -77,6 +96,10 @@ class Options:
             parts.append(self.paper)
         if self.engine != ENGINES[0]:
             parts.append(self.engine)
+        if self.notes:
+            parts.append("notes")
+        if self.booklet:
+            parts.append("booklet")
         if self.large_print:
             parts.append("large-print")
         return ".".join(parts) + ".pdf"

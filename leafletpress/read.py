@@ -14,7 +14,7 @@ from markdown_it import MarkdownIt
 
 from . import PROJECT
 from .errors import SourceError, UnknownName
-from .model import (BulletList, Figure, Leaflet, Paragraph, Provenance, Run, Section,
+from .model import (BulletList, Clinic, Figure, Leaflet, Paragraph, Provenance, Run, Section,
                     Source, Subheading, Translation, TranslationRecord)
 
 LEAFLETS = PROJECT / "leaflets"
@@ -209,7 +209,38 @@ def read_provenance(fields: Fields) -> Provenance:
     return Provenance(produced_by=fields.text("produced_by"), version=fields.quoted("version"),
                       published=published, last_reviewed=last_reviewed, next_review=next_review,
                       sources=sources,
-                      clinical_reviewer=fields.text("clinical_reviewer", required=False) or None)
+                      clinical_reviewer=fields.text("clinical_reviewer", required=False) or None,
+                      online_url=web_address(fields, "online_url"))
+
+
+def web_address(fields: Fields, key: str) -> str:
+    """An optional https address; {leaflet} and {lang} may stand in it."""
+    url = fields.text(key, required=False)
+    if url and not url.startswith("https://"):
+        fields.fail(key, f"{key!r} must be an https:// address, not {url!r}")
+    try:
+        url.format(leaflet="x", lang="x")
+    except (KeyError, IndexError, ValueError):
+        fields.fail(key, f"{key!r} may hold only {{leaflet}} and {{lang}} in braces")
+    return url
+
+
+def read_clinic(path: Path, assets: Path = ASSETS) -> Clinic:
+    """A clinic's branding file: name, contact details, logo (in assets/), online address of leaflets."""
+    data, lines = load_yaml(path, read_text(path))
+    fields = Fields(path, data, lines)
+    known = {"name", "phone", "address", "website", "email", "logo", "logo_alt", "leaflet_url"}
+    for key in fields.keys():
+        if key not in known:
+            raise UnknownName("clinic field", key, sorted(known), where=f"{_shown(path)}:{fields.line(key)}")
+    logo = asset_path(fields, "logo", assets) if fields.data.get("logo") else None
+    if logo and not fields.data.get("logo_alt"):
+        fields.fail("logo", "a logo needs logo_alt, the text a screen reader says for it")
+    return Clinic(name=fields.text("name"), path=path, phone=fields.text("phone", required=False),
+                  address=fields.text("address", required=False),
+                  website=web_address(fields, "website"), email=fields.text("email", required=False),
+                  logo=logo, logo_alt=fields.text("logo_alt", required=False),
+                  leaflet_url=web_address(fields, "leaflet_url"))
 
 
 def add_years(day: date, years: int) -> date:

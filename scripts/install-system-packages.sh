@@ -1,11 +1,17 @@
 #!/bin/sh
-# Install the Debian/Ubuntu packages the generator needs, only those missing.
+# Install the Debian/Ubuntu packages the project needs, only those missing.
+#   sh scripts/install-system-packages.sh        what building PDFs needs
+#   sh scripts/install-system-packages.sh test   what the tests need besides
 # WeasyPrint lays text out with Pango and HarfBuzz; without libharfbuzz-subset0
 # it falls back to a font subsetter several times slower. Chinese is printed
-# with Noto Sans CJK SC from fonts-noto-cjk.
+# with Noto Sans CJK SC from fonts-noto-cjk. The tests open build/index.html in
+# headless Chromium.
 set -eu
 
 packages="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig fonts-noto-cjk"
+if [ "${1:-}" = "test" ]; then
+    packages="chromium"
+fi
 
 missing=""
 for package in $packages; do

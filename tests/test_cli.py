@@ -47,7 +47,7 @@ def test_check_reads_without_writing(capsys, tmp_path, monkeypatch):
      "leaflets/focal-dystonia/en.md: unknown section 'treatmnt'; valid: overview, causes, risk-factors, "
      "symptoms, diagnosis, treatment, worsening-factors, prevention; did you mean 'treatment'?"),
     (["build", "focal-dystonia", "--paper", "leter"],
-     "unknown paper 'leter'; valid: a4, letter; did you mean 'letter'?"),
+     "unknown paper 'leter'; valid: a4, letter, a5; did you mean 'letter'?"),
     (["build", "focal-dystonia", "--engine", "latex"],
      "unknown engine 'latex'; valid: weasyprint, reportlab"),
 ])

@@ -1,0 +1,123 @@
+"""A page-1 thumbnail of every PDF in a build folder, and an index.html listing them all.
+
+The index groups PDFs by leaflet, then language, so a clinician finds the
+right one at a glance: each card shows page 1, what kind of PDF it is, its
+page count and size, and links to it.
+"""
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel import Locale
+
+from . import __version__
+from .errors import OutputError, display
+from .html import TEMPLATES
+from .i18n import babel_locale
+from .model import Leaflet
+from .options import ENGINES, PAPERS
+
+THUMBNAILS = "thumbnails"
+THUMBNAIL_WIDTH = 240  # pixels
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One PDF in the gallery."""
+
+    pdf: Path
+    thumbnail: Path
+    leaflet: Leaflet
+    lang: str
+    labels: tuple[str, ...]
+    pages: int
+
+    @property
+    def size_kb(self) -> int:
+        return round(self.pdf.stat().st_size / 1024)
+
+
+def describe(name: str, leaflet: Leaflet) -> tuple[str, tuple[str, ...]] | None:
+    """The language and the labels a PDF's file name stands for, or None if it is not this leaflet's."""
+    parts = name.removesuffix(".pdf").split(".")
+    if parts[0] != leaflet.id or len(parts) < 2 or parts[1] not in leaflet.translations:
+        return None
+    headings = {s.id: s.heading for s in leaflet.translations[parts[1]].sections}
+    words = {"large-print": "Large print", "booklet": "Booklet to fold", "notes": "With notes page",
+             **{paper: paper.upper() if paper.startswith("a") else paper.title() for paper in PAPERS},
+             **{engine: f"{engine.title()} proof" for engine in ENGINES[1:]}}
+    labels = [words.get(part) or (f"Only: {headings[part]}" if part in headings else part)
+              for part in parts[2:]]
+    return parts[1], tuple(labels) or ("Standard print",)
+
+
+def thumbnail(pdf: Path, target: Path) -> int:
+    """Page 1 of the PDF as a PNG (redrawn only when the PDF is newer); the PDF's page count."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        pages = len(document)
+        if not target.exists() or target.stat().st_mtime_ns < pdf.stat().st_mtime_ns:
+            page = document[0]
+            image = page.render(scale=THUMBNAIL_WIDTH / page.get_width()).to_pil()
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temporary = target.with_name(f".{target.name}.tmp")
+            image.save(temporary, format="PNG", optimize=True)
+            os.replace(temporary, target)
+        return pages
+    finally:
+        document.close()
+
+
+def collect(folder: Path, leaflets: list[Leaflet]) -> list[Entry]:
+    entries = []
+    for pdf in sorted(folder.glob("*.pdf")):
+        for leaflet in leaflets:
+            found = describe(pdf.name, leaflet)
+            if found:
+                target = folder / THUMBNAILS / f"{pdf.stem}.png"
+                entries.append(Entry(pdf, target, leaflet, found[0], found[1], thumbnail(pdf, target)))
+                break
+    return entries
+
+
+def variant_order(entry: Entry) -> tuple:
+    """Standard print first, then large print, then the rest by name."""
+    return (entry.labels != ("Standard print",), entry.labels != ("Large print",), entry.labels)
+
+
+def language_name(lang: str) -> str:
+    """The language's own name, with the English one beside it: 'español (Spanish)'."""
+    locale = babel_locale(lang)
+    own, english = locale.display_name, locale.get_display_name(Locale.parse("en"))
+    return own if own == english else f"{own} ({english})"
+
+
+def write_index(folder: Path, leaflets: list[Leaflet]) -> Path:
+    """Thumbnails and build/index.html for every PDF of these leaflets in the folder."""
+    import jinja2
+
+    entries = collect(folder, leaflets)
+    by_leaflet: dict[str, dict[str, list[Entry]]] = {}
+    for entry in entries:
+        by_leaflet.setdefault(entry.leaflet.id, {}).setdefault(entry.lang, []).append(entry)
+    groups = [(leaflet, {lang: sorted(by_leaflet[leaflet.id][lang], key=variant_order)
+                         for lang in leaflet.languages if lang in by_leaflet[leaflet.id]})
+              for leaflet in leaflets if leaflet.id in by_leaflet]
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    page = env.get_template("index.html").render(
+        groups=groups, language_name=language_name, direction=lambda lang: "rtl" if lang.startswith("ar") else "ltr",
+        count=len(entries), version=__version__, relative=lambda p: p.relative_to(folder).as_posix())
+    stylesheet = (TEMPLATES / "gallery.css").read_text(encoding="utf-8")
+    for name, text in (("gallery.css", stylesheet), ("index.html", page)):
+        target = folder / name
+        try:
+            temporary = target.with_name(f".{name}.tmp")
+            temporary.write_text(text, encoding="utf-8")
+            os.replace(temporary, target)
+        except OSError as error:
+            raise OutputError(f"{display(target)}: cannot write here: {error.strerror}") from None
+    return folder / "index.html"

@@ -1,0 +1,157 @@
+"""Print features: clinic branding, the notes page, the QR code, bookmarks, A5 and booklets."""
+
+import pdfplumber
+import pikepdf
+import pytest
+from pypdf import PdfReader
+
+from leafletpress import PROJECT
+from leafletpress.booklet import saddle_order
+from leafletpress.cli import main
+from leafletpress.read import LEAFLETS, read_leaflet
+
+from .pdf import char_sizes, figure_alts, page_sizes_mm, structure, text
+
+CLINIC = PROJECT / "clinic.example.yaml"
+EN = read_leaflet(LEAFLETS / "focal-dystonia").translations["en"]
+URL = "https://riverside.example.org/leaflets/focal-dystonia/en"
+
+
+def pages_text(pdf):
+    return [" ".join(page.extract_text().split()) for page in PdfReader(pdf).pages]
+
+
+def outline_titles(pdf) -> list[str]:
+    titles = []
+
+    def walk(items):
+        for item in items:
+            walk(item) if isinstance(item, list) else titles.append(item.title)
+    walk(PdfReader(pdf).outline)
+    return titles
+
+
+@pytest.fixture(scope="module")
+def branded(build_one):
+    return build_one("focal-dystonia", "--clinic", str(CLINIC))
+
+
+def test_clinic_on_the_title_block_and_the_back_page(branded):
+    pages = pages_text(branded)
+    assert pages[0].startswith("Riverside Movement Disorders Clinic Focal dystonia")
+    back = pages[-1]
+    for detail in ("Riverside Movement Disorders Clinic", "Riverside Hospital, Outpatients B",
+                   "Phone 0161 496 0000", "Website https://riverside.example.org/neurology"):
+        assert detail in back
+
+
+def test_without_a_clinic_the_leaflet_stays_neutral(built):
+    words = text(built / "focal-dystonia.en.pdf")
+    assert "Riverside" not in words and "Read this leaflet online" not in words
+    assert "Name Phone Clinic" in words  # the lines to write the care team's details on
+
+
+def test_qr_code_with_the_address_beside_it(branded):
+    back = pages_text(branded)[-1]
+    assert f"Read this leaflet online: {URL}" in back
+    assert f"QR code that opens this leaflet online: {URL}" in figure_alts(branded)
+
+
+def test_leaflet_online_url_gives_a_qr_code_without_a_clinic(leaflets_dir, tmp_path):
+    meta = leaflets_dir / "tiny" / "leaflet.yaml"
+    meta.write_text(meta.read_text() + 'online_url: "https://leaflets.example.org/{leaflet}/{lang}.html"\n')
+    target = tmp_path / "tiny.pdf"
+    assert main(["build", "tiny", "--leaflets-dir", str(leaflets_dir), "--output", str(target)]) == 0
+    assert "Read this leaflet online: https://leaflets.example.org/tiny/en.html" in text(target)
+
+
+@pytest.mark.parametrize("content, message", [
+    ("name: X\nfax: 1\n", "clinic.yaml:2: unknown clinic field 'fax'"),
+    ("phone: 1\n", "clinic.yaml: missing 'name'"),
+    ("name: X\nlogo: nope.svg\nlogo_alt: X\n", "clinic.yaml:2: illustration 'nope.svg' not found in assets/"),
+    ("name: X\nlogo: carbon-monoxide-oxygen.svg\n", "clinic.yaml:2: a logo needs logo_alt"),
+    ("name: X\nleaflet_url: http://x.org/{leaflet}\n", "clinic.yaml:2: 'leaflet_url' must be an https:// address"),
+    ("name: [X\n", "clinic.yaml:2: malformed YAML"),
+])
+def test_broken_clinic_file(capsys, tmp_path, content, message):
+    clinic = tmp_path / "clinic.yaml"
+    clinic.write_text(content)
+    out = tmp_path / "out"
+    code = main(["build", "focal-dystonia", "--clinic", str(clinic), "--out-dir", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and message in err, err
+    assert not out.exists()
+
+
+def test_notes_page(build_one):
+    pdf = build_one("focal-dystonia", "--notes")
+    last = pages_text(pdf)[-1]
+    assert last.startswith("Notes from your care team Patient's name Date")
+    with pdfplumber.open(pdf) as document:
+        page = document.pages[-1]
+        rules = [edge for edge in page.edges if edge["orientation"] == "h"
+                 and edge["width"] > page.width / 2]
+        assert len(rules) >= 14
+    assert "Notes from your care team" in outline_titles(pdf)
+    assert (2, "/H2") in [(d, t) for d, t in structure(pdf)] or "/H2" in {t for _, t in structure(pdf)}
+
+
+def test_notes_in_spanish(build_one):
+    last = pages_text(build_one("focal-dystonia", "--lang", "es", "--notes"))[-1]
+    assert last.startswith("Notas de su equipo de atención")
+
+
+def test_bookmarks_for_every_section(built):
+    titles = outline_titles(built / "focal-dystonia.en.pdf")
+    assert titles[0] == EN.title
+    for section in EN.sections:
+        assert section.heading in titles
+
+
+def test_a5_leaflet(build_one):
+    pdf = build_one("focal-dystonia", "--paper", "a5")
+    assert page_sizes_mm(pdf) == {(148, 210)}
+    assert min(size for size, _ in char_sizes(pdf)) >= 12
+
+
+def test_saddle_stitch_order():
+    assert saddle_order(4) == [(3, 0), (1, 2)]
+    assert saddle_order(8) == [(7, 0), (1, 6), (5, 2), (3, 4)]
+
+
+def test_booklet_is_imposed_two_up_on_a4_landscape(build_one):
+    plain = build_one("focal-dystonia", "--paper", "a5")
+    booklet = build_one("focal-dystonia", "--booklet")
+    pages = len(PdfReader(plain).pages)
+    padded = -(-pages // 4) * 4
+    assert page_sizes_mm(booklet) == {(297, 210)}
+    assert len(PdfReader(booklet).pages) == padded // 2
+    with pdfplumber.open(booklet) as document:
+        front = document.pages[0]
+        right = front.crop((front.width / 2, 0, front.width, front.height)).extract_text()
+        left = front.crop((0, 0, front.width / 2, front.height)).extract_text()
+        assert right.startswith(EN.title) and f"Page 1 of {pages}" in right
+        assert left.strip() == ("" if padded > pages else f"{EN.title} · Version 1.0 Page {pages} of {pages}")
+        back = document.pages[1]
+        assert f"Page 2 of {pages}" in back.crop((0, 0, back.width / 2, back.height)).extract_text()
+
+
+def test_booklet_bytes_are_reproducible(build_one, tmp_path):
+    again = tmp_path / "again.pdf"
+    assert main(["build", "focal-dystonia", "--booklet", "--output", str(again)]) == 0
+    assert again.read_bytes() == build_one("focal-dystonia", "--booklet").read_bytes()
+
+
+def test_booklet_needs_a_sheet_to_fold(capsys, tmp_path):
+    assert main(["build", "focal-dystonia", "--booklet", "--paper", "a5", "--out-dir", str(tmp_path)]) == 2
+    assert "--booklet folds a4 or letter sheets in half; not 'a5'" in capsys.readouterr().err
+
+
+def test_page_numbers_are_artifacts_and_tags_survive(branded):
+    with pikepdf.open(branded) as pdf:
+        content = b"".join(pikepdf.unparse_content_stream(pikepdf.parse_content_stream(page))
+                           for page in pdf.pages)
+        assert content.count(b"/Artifact") >= len(pdf.pages)
+        assert pdf.Root.MarkInfo.Marked
+    tags = {tag for _, tag in structure(branded)}
+    assert {"/H1", "/H2", "/Figure", "/L"} <= tags

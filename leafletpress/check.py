@@ -145,9 +145,29 @@ def paragraphs(lines: list[str], front: int):
 
 # Leaflets: structure, translations, governance, readability ------------------------------
 
+def check_catalogs() -> list[Finding]:
+    """Fixed wording left untranslated would print in English inside another language's leaflet."""
+    from babel.messages.pofile import read_po
+
+    from .i18n import CATALOGS
+
+    findings = []
+    for path in sorted(CATALOGS.glob("*/LC_MESSAGES/messages.po")):
+        with path.open("rb") as stream:
+            catalog = read_po(stream)
+        for message in catalog:
+            if not message.id:
+                continue
+            if not message.string or message.fuzzy:
+                state = "marked fuzzy" if message.string else "not translated"
+                findings.append(Finding(path, message.lineno, ERROR, "catalog",
+                                        f"{message.id!r} is {state}"))
+    return findings
+
+
 def check_paths(names: list[str], root: Path = LEAFLETS, today: date | None = None) -> Report:
     """Check named leaflets (all when none are named); a name that is a file is checked alone."""
-    report = Report()
+    report = Report(findings=check_catalogs())
     for name in names or leaflet_ids(root) or [""]:
         if Path(name).is_file():
             report.findings += check_file(Path(name))

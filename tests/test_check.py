@@ -183,3 +183,19 @@ def test_governance_fields_are_required(capsys, leaflets_dir, change, message):
 
 def test_fixtures_folder_is_there():
     assert (FIXTURES / "leaflets" / "tiny" / "en.md").is_file()
+
+
+def test_untranslated_fixed_wording_is_an_error(capsys, tmp_path, monkeypatch):
+    import leafletpress.i18n
+
+    catalogs = tmp_path / "locale"
+    shutil.copytree(leafletpress.i18n.CATALOGS, catalogs)
+    po = catalogs / "es" / "LC_MESSAGES" / "messages.po"
+    text = po.read_text()
+    po.write_text(text.replace('msgstr "Fuentes"', 'msgstr ""'))
+    monkeypatch.setattr(leafletpress.i18n, "CATALOGS", catalogs)
+    code = main(["check", "--quiet"])
+    out = capsys.readouterr().out
+    line = text[:text.index('msgstr "Fuentes"')].count("\n")
+    assert code == 1
+    assert f"{po}:{line}: error: 'Sources' is not translated" in out

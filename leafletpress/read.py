@@ -13,7 +13,7 @@ import yaml
 from markdown_it import MarkdownIt
 
 from . import PROJECT
-from .errors import SourceError, UnknownName
+from .errors import SourceError, UnknownName, display
 from .model import (BulletList, Clinic, Figure, Leaflet, Paragraph, Provenance, Run, Section,
                     Source, Subheading, Translation, TranslationRecord)
 
@@ -37,7 +37,7 @@ def find_leaflet(leaflet_id: str, root: Path = LEAFLETS) -> Path:
     """The folder of a leaflet, or UnknownName listing the ones there are."""
     known = leaflet_ids(root)
     if leaflet_id not in known:
-        raise UnknownName("leaflet", leaflet_id, known, where=_shown(root))
+        raise UnknownName("leaflet", leaflet_id, known, where=display(root))
     return root / leaflet_id
 
 
@@ -57,7 +57,7 @@ def read_leaflet(folder: Path, assets: Path = ASSETS, problems: list | None = No
     source_language = fields.text("source_language")
     if source_language not in languages:
         raise SourceError(meta_path, f"source_language {source_language!r} has no {source_language}.md "
-                          f"in {_shown(folder)}; languages found: {', '.join(languages) or '(none)'}",
+                          f"in {display(folder)}; languages found: {', '.join(languages) or '(none)'}",
                           fields.line("source_language"))
     translations, unreadable = {}, set()
     for lang, path in languages.items():
@@ -232,7 +232,7 @@ def read_clinic(path: Path, assets: Path = ASSETS) -> Clinic:
     known = {"name", "phone", "address", "website", "email", "logo", "logo_alt", "leaflet_url"}
     for key in fields.keys():
         if key not in known:
-            raise UnknownName("clinic field", key, sorted(known), where=f"{_shown(path)}:{fields.line(key)}")
+            raise UnknownName("clinic field", key, sorted(known), where=f"{display(path)}:{fields.line(key)}")
     logo = asset_path(fields, "logo", assets) if fields.data.get("logo") else None
     if logo and not fields.data.get("logo_alt"):
         fields.fail("logo", "a logo needs logo_alt, the text a screen reader says for it")
@@ -258,7 +258,7 @@ def read_translation(path: Path, lang: str, shared: Fields, figures: Fields,
     for figure_id in words.keys():
         if figure_id not in figures.keys():
             raise UnknownName("figure", figure_id, figures.keys(),
-                              where=f"{_shown(path)}:{words.line(figure_id)}")
+                              where=f"{display(path)}:{words.line(figure_id)}")
     placed = {figures.mapping(figure_id).text("section"): read_figure(figure_id, figures, words, assets)
               for figure_id in figures.keys()}
     sections = parse_sections(path, body, body_line, placed)
@@ -267,7 +267,7 @@ def read_translation(path: Path, lang: str, shared: Fields, figures: Fields,
         section_id = figures.mapping(figure_id).text("section")
         if section_id not in known:
             raise UnknownName("section", section_id, known,
-                              where=f"{_shown(figures.path)}:{figures.line(figure_id, 'section')}")
+                              where=f"{display(figures.path)}:{figures.line(figure_id, 'section')}")
     record = None
     if lang != shared.text("source_language"):
         record = read_record(fields.mapping("translation"))
@@ -315,10 +315,10 @@ def asset_path(fields: Fields, key: str, assets: Path) -> Path:
     name = fields.text(key)
     relative = PurePosixPath(name)
     if relative.is_absolute() or ".." in relative.parts or ":" in name:
-        fields.fail(key, f"{key!r} must be a file name inside {_shown(assets)}/, not {name!r}")
+        fields.fail(key, f"{key!r} must be a file name inside {display(assets)}/, not {name!r}")
     path = assets / relative
     if not path.is_file():
-        fields.fail(key, f"illustration {name!r} not found in {_shown(assets)}/")
+        fields.fail(key, f"illustration {name!r} not found in {display(assets)}/")
     return path
 
 
@@ -465,8 +465,3 @@ def merge_runs(runs: list[Run]) -> tuple[Run, ...]:
         else:
             merged.append(run)
     return tuple(merged)
-
-
-def _shown(path: Path) -> str:
-    from .errors import display
-    return display(path)

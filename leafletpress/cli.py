@@ -122,6 +122,8 @@ def do_build(args) -> int:
     extras = {"clinic": read_clinic(args.clinic) if args.clinic else None,
               "notes": args.notes, "booklet": args.booklet}
     if args.output:
+        if problems:  # one file asked for: its first problem is the answer
+            raise problems[0]
         if len(leaflets) != 1 or (args.lang and len(args.lang) != 1):
             raise OutputError("--output writes one PDF: name one leaflet and at most one --lang")
         langs = args.lang or [leaflets[0].source_language]

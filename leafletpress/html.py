@@ -13,10 +13,9 @@ from .errors import UnknownName
 from .fonts import faces_for, families_for, require_coverage
 from .i18n import catalog_folder, direction, format_date, translations
 from .model import Leaflet, Translation
-from .options import Options
+from .options import COLOURS, FOOTER_GAP, FOOTER_TITLE_SHARE, Options
 
 TEMPLATES = PROJECT / "templates"
-ACCENT = "#1a4d7a"  # 9.6:1 on white, above WCAG AAA's 7:1
 
 
 @lru_cache(maxsize=None)
@@ -80,7 +79,7 @@ def render_html(leaflet: Leaflet, options: Options) -> str:
         dates=local_dates(leaflet, translation), modified=provenance.last_reviewed,
         overdue=options.review_overdue, clinic=options.clinic, notes=options.notes,
         online_url=url, qr_code=qr_code(url) if url else "",
-        direction=direction(options.lang), size=options.print_size,
+        direction=direction(options.lang), size=options.print_size, figure_beside=options.figure_beside,
     )
 
 
@@ -118,6 +117,7 @@ def page_css(leaflet: Leaflet, options: Options) -> str:
     page_label = page_number_content(gettext("Page %(page)s of %(pages)s"))
     title_box, page_box = ("bottom-right", "bottom-left") if direction(options.lang) == "rtl" \
         else ("bottom-left", "bottom-right")
+    colours = " ".join(f"--{name}: {value};" for name, value in COLOURS.items())
     faces = "\n".join(
         f'@font-face {{ font-family: "{face.family}"; font-weight: {face.weight}; '
         f'src: url("{face.path.as_uri()}"); }}' for face in faces_for(options.lang) if face.packaged)
@@ -125,21 +125,21 @@ def page_css(leaflet: Leaflet, options: Options) -> str:
 :root {{
   --body: {size.body}pt; --smallest: {size.smallest}pt; --title: {size.title}pt;
   --heading: {size.heading}pt; --subheading: {size.subheading}pt; --leading: {size.leading};
-  --figure-width: {size.figure_width * 100:g}%; --accent: {ACCENT};
+  --figure-width: {size.figure_width * 100:g}%; {colours}
 }}
 html {{ font-family: {families}; }}
 @page {{
   size: {paper.width}mm {paper.height}mm;
-  margin: {size.margin}mm {size.margin}mm {size.margin + size.smallest * 0.9}mm;
+  margin: {size.margin}mm {size.margin}mm {size.bottom_margin}mm;
   @{title_box} {{
     content: {css_string(footer)};
     font-family: {families}; font-size: {size.smallest}pt;
-    vertical-align: top; padding-top: 3mm; width: 68%;
+    vertical-align: top; padding-top: {FOOTER_GAP}mm; width: {FOOTER_TITLE_SHARE * 100:g}%;
   }}
   @{page_box} {{
     content: {page_label};
     font-family: {families}; font-size: {size.smallest}pt;
-    vertical-align: top; padding-top: 3mm; font-weight: 700; white-space: nowrap;
+    vertical-align: top; padding-top: {FOOTER_GAP}mm; font-weight: 700; white-space: nowrap;
   }}
 }}
 """

@@ -25,12 +25,32 @@ class PrintSize:
     figure_width: float  # share of the text column
     note_lines: int  # ruled lines in the notes box
 
+    @property
+    def bottom_margin(self) -> float:
+        """Millimetres below the text: the margin plus room for the running footer."""
+        return self.margin + self.smallest * 0.9
+
+
+#: The running footer: how far below the text it starts (mm), and the share of
+#: the width the leaflet's title may take before the page number.
+FOOTER_GAP = 3
+FOOTER_TITLE_SHARE = 0.68
+
+#: The leaflet's colours, read by both engines. The accent is 9.6:1 on white,
+#: above WCAG AAA's 7:1; notices are black on pale yellow, never colour alone.
+COLOURS = {
+    "accent": "#1a4d7a",
+    "warning-background": "#fff3b0",
+    "frame": "#666666",
+    "credit": "#333333",
+}
+
 
 PRINT_SIZES = {
     "standard": PrintSize("standard", body=13, smallest=12, title=28, heading=19,
-                          subheading=15, leading=1.5, margin=18, figure_width=0.46, note_lines=14),
+                          subheading=15, leading=1.5, margin=18, figure_width=0.46, note_lines=20),
     "large": PrintSize("large", body=18, smallest=16, title=34, heading=25,
-                       subheading=21, leading=1.5, margin=16, figure_width=1.0, note_lines=10),
+                       subheading=21, leading=1.5, margin=16, figure_width=1.0, note_lines=13),
 }
 
 
@@ -52,6 +72,8 @@ BOOKLET_PAGES = {
     "a4": PAPERS["a5"],
     "letter": Paper("half-letter", 139.7, 215.9),
 }
+
+NARROW_PAGE = 180  # mm: on A5 a figure beside its text would leave the text too narrow
 
 ENGINES = ("weasyprint", "reportlab")
 
@@ -78,6 +100,11 @@ class Options:
     @property
     def print_size(self) -> PrintSize:
         return PRINT_SIZES["large" if self.large_print else "standard"]
+
+    @property
+    def figure_beside(self) -> bool:
+        """Whether a figure stands beside its text; in large print or on narrow pages it goes above."""
+        return not self.large_print and self.page.width >= NARROW_PAGE
 
     @property
     def page(self) -> Paper:

@@ -131,7 +131,10 @@ def test_booklet_is_imposed_two_up_on_a4_landscape(build_one):
         right = front.crop((front.width / 2, 0, front.width, front.height)).extract_text()
         left = front.crop((0, 0, front.width / 2, front.height)).extract_text()
         assert right.startswith(EN.title) and f"Page 1 of {pages}" in right
-        assert left.strip() == ("" if padded > pages else f"{EN.title} · Version 1.0 Page {pages} of {pages}")
+        if padded > pages:
+            assert left.strip() == ""  # a blank page pads the booklet
+        else:
+            assert left.strip().endswith(f"Page {pages} of {pages}")
         back = document.pages[1]
         assert f"Page 2 of {pages}" in back.crop((0, 0, back.width / 2, back.height)).extract_text()
 

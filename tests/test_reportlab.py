@@ -1,0 +1,309 @@
+"""The ReportLab engine, read back and held against the WeasyPrint engine: words, paper, sizes, outline."""
+
+import os
+import re
+import subprocess
+import sys
+from collections import Counter
+from dataclasses import replace
+from io import BytesIO
+from pathlib import Path
+
+import pikepdf
+import pdfplumber
+import pytest
+from pypdf import PdfReader
+
+from leafletpress import PROJECT
+from leafletpress.cli import main
+from leafletpress.engines import reportlab as engine
+from leafletpress.errors import RenderError
+from leafletpress.fonts import script_of
+from leafletpress.i18n import translations
+from leafletpress.model import BulletList, Leaflet, Run
+from leafletpress.options import Options
+from leafletpress.read import LEAFLETS, read_leaflet
+
+from .pdf import char_sizes, embedded_fonts, font_names, page_sizes_mm
+
+LEAFLET = read_leaflet(LEAFLETS / "focal-dystonia")
+LATIN = [lang for lang in LEAFLET.languages if script_of(lang) == "Latin"]
+VARIANTS = {
+    "standard": (),
+    "large-print": ("--large-print",),
+    "section": ("--section", "treatment"),
+    "letter": ("--paper", "letter"),
+    "a5": ("--paper", "a5"),
+    "clinic-notes": ("--clinic", str(PROJECT / "clinic.example.yaml"), "--notes"),
+}
+ATKINSON = {"AtkinsonHyperlegible-Regular", "AtkinsonHyperlegible-Bold"}
+
+
+@pytest.fixture(scope="module")
+def pair(build_one):
+    """The same leaflet, language and options built by both engines: (weasyprint, reportlab)."""
+    def build(lang: str, variant: str, *extra: str) -> tuple[Path, Path]:
+        args = ("focal-dystonia", "--lang", lang, *VARIANTS[variant], *extra)
+        return build_one(*args), build_one(*args, "--engine", "reportlab")
+    return build
+
+
+def body_words(path: Path, title: str, lang: str, version: str) -> list[str]:
+    """The PDF's words in reading order, without the running footer or list markers.
+
+    Each engine breaks lines in its own places, so a word is cut after a slash or
+    hyphen whether or not a line ended there ("https://" + "www.nhs.uk/" ...).
+    """
+    gettext = translations(lang).gettext
+    footer = f"{title} · {gettext('Version')} {version}"
+    reader = PdfReader(path)
+    pages = []
+    for number, page in enumerate(reader.pages, 1):
+        text = " ".join(page.extract_text().split())
+        label = gettext("Page %(page)s of %(pages)s") % {"page": number, "pages": len(reader.pages)}
+        assert text.count(label) == 1 and footer in text, f"page {number} has no footer: {text[-120:]}"
+        pages.append(text.replace(label, " ").replace(footer, " "))
+    return tokens(" ".join(pages).replace("•", " "))
+
+
+def tokens(text: str) -> list[str]:
+    """Words, each also cut after a slash or hyphen."""
+    return re.findall(r"[^\s/\-]*[/\-]+|[^\s/\-]+", text)
+
+
+def leaflet_words(path: Path, lang: str) -> list[str]:
+    return body_words(path, LEAFLET.translations[lang].title, lang, LEAFLET.provenance.version)
+
+
+def outline(path: Path) -> list[tuple[int, str]]:
+    """The PDF's bookmarks as (depth, title) in order."""
+    found: list[tuple[int, str]] = []
+
+    def walk(items, depth):
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            else:
+                found.append((depth, item.title))
+    walk(PdfReader(path).outline, 0)
+    return found
+
+
+def metadata(path: Path) -> tuple[str, str, str, bool]:
+    with pikepdf.open(path) as pdf:
+        return (str(pdf.docinfo.Title), str(pdf.docinfo.Author), str(pdf.Root.Lang),
+                bool(pdf.Root.ViewerPreferences.DisplayDocTitle))
+
+
+def smallest_size(path: Path) -> float:
+    return min(size for size, _ in char_sizes(path))
+
+
+# Parity: both engines print the same leaflet
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+@pytest.mark.parametrize("lang", LATIN)
+def test_same_words_in_the_same_order(pair, lang, variant):
+    weasy, reportlab = pair(lang, variant)
+    assert leaflet_words(reportlab, lang) == leaflet_words(weasy, lang)
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+@pytest.mark.parametrize("lang", LATIN)
+def test_same_paper_type_sizes_and_metadata(pair, lang, variant):
+    weasy, reportlab = pair(lang, variant)
+    assert page_sizes_mm(reportlab) == page_sizes_mm(weasy)
+    assert smallest_size(reportlab) == smallest_size(weasy)
+    assert metadata(reportlab) == metadata(weasy)
+    assert metadata(reportlab)[:3] == (LEAFLET.translations[lang].title,
+                                       LEAFLET.provenance.produced_by, lang)
+
+
+def test_review_overdue_notice_as_in_the_html_engine(pair):
+    weasy, reportlab = pair("en", "standard", "--as-of", "2030-01-01")
+    words = leaflet_words(reportlab, "en")
+    assert words == leaflet_words(weasy, "en")
+    assert " ".join(words).startswith("Focal dystonia Information for patients and their families "
+                                      "Review overdue: this leaflet was due for review on November 24, 2029.")
+
+
+def test_clinically_reviewed_leaflet_with_links_and_numbered_list(build_one, leaflets_dir):
+    """No draft notice once a clinician has reviewed it; links print their address; 1. 2. 3."""
+    page = leaflets_dir / "tiny" / "en.md"
+    page.write_text(page.read_text() + (
+        "\n## Contact {#contact}\n\nSee [the NHS page](https://www.nhs.uk/conditions/dystonia/) or "
+        "**[email us](mailto:care@example.org)** & ask if 1 < 3 holds.\n\n"
+        "1. First step\n2. Second step\n"), encoding="utf-8")
+    args = ("tiny", "--leaflets-dir", str(leaflets_dir))
+    weasy, reportlab = build_one(*args), build_one(*args, "--engine", "reportlab")
+    tiny = read_leaflet(leaflets_dir / "tiny")
+
+    def words(path):
+        found = body_words(path, tiny.translations["en"].title, "en", tiny.provenance.version)
+        return [word for word in found if not re.fullmatch(r"\d+\.", word)]  # list numbers
+    assert words(reportlab) == words(weasy)
+    text = " ".join(words(reportlab))
+    assert "Draft" not in text and "Clinically reviewed by Dr Test, neurologist." in text
+    for printed in ("the NHS page (https://www.nhs.uk/conditions/dystonia/) or",
+                    "email us (care@example.org) & ask if 1 < 3 holds. First step Second step"):
+        assert " ".join(tokens(printed)) in text
+
+
+# The PDF's own qualities
+
+
+def test_outline_has_one_entry_per_printed_section(pair):
+    for variant, sections in (("standard", LEAFLET.translations["en"].sections),
+                              ("section", [s for s in LEAFLET.translations["en"].sections
+                                           if s.id == "treatment"])):
+        weasy, reportlab = pair("en", variant)
+        entries = outline(reportlab)
+        assert entries[0] == (0, LEAFLET.translations["en"].title)
+        assert [title for depth, title in entries if depth == 1] == [
+            *(section.heading for section in sections), "Your care team", "About this leaflet"]
+        assert entries == outline(weasy)  # subheadings and Sources nested as WeasyPrint nests them
+
+
+def test_outline_points_at_the_pages_of_the_headings(pair):
+    _, reportlab = pair("en", "standard")
+    reader = PdfReader(reportlab)
+    pages = [" ".join(page.extract_text().split()) for page in reader.pages]
+    for item in reader.outline[1]:
+        if not isinstance(item, list):
+            assert item.title in pages[reader.get_destination_page_number(item)], item.title
+
+
+@pytest.mark.parametrize("variant", ["standard", "large-print"])
+def test_clear_print_sizes(pair, variant):
+    _, reportlab = pair("en", variant)
+    size = Options("en", large_print=variant == "large-print").print_size
+    sizes = Counter(size for size, _ in char_sizes(reportlab))
+    assert min(sizes) >= size.smallest
+    assert sizes.most_common(1)[0][0] == size.body
+    assert max(sizes) == size.title
+
+
+@pytest.mark.parametrize("variant", ["standard", "large-print"])
+def test_only_atkinson_hyperlegible_embedded(pair, variant):
+    _, reportlab = pair("en", variant)
+    fonts = embedded_fonts(reportlab)
+    assert set(fonts) == ATKINSON and all(fonts.values()), fonts
+    assert font_names(reportlab) == ATKINSON
+
+
+def test_figure_is_drawn_with_caption_and_credit(pair):
+    _, reportlab = pair("en", "standard")
+    figure = LEAFLET.translations["en"].sections[1].blocks[0]
+    heading = LEAFLET.translations["en"].sections[1].heading
+    pages = [" ".join(tokens(page.extract_text())) for page in PdfReader(reportlab).pages]
+    number = next(number for number, words in enumerate(pages) if heading in words)
+    with pdfplumber.open(reportlab) as pdf:
+        assert len(pdf.pages[number].curves) >= 20  # the SVG's circles and outlines, as vector paths
+    words = pages[number]
+    assert "Picture: " + " ".join(tokens(figure.caption)) in words
+    assert "Credit: " + " ".join(tokens(figure.credit)) in words
+
+
+def test_dates_from_the_metadata_never_the_clock(pair):
+    _, reportlab = pair("en", "standard")
+    with pikepdf.open(reportlab) as pdf:
+        assert str(pdf.docinfo.CreationDate) == LEAFLET.provenance.published.strftime("D:%Y%m%d")
+        assert str(pdf.docinfo.ModDate) == LEAFLET.provenance.last_reviewed.strftime("D:%Y%m%d")
+        assert str(pdf.docinfo.Subject) == LEAFLET.translations["en"].subtitle
+        assert str(pdf.docinfo.Keywords) == LEAFLET.id
+
+
+def test_identical_bytes_on_rebuild(pair, tmp_path):
+    _, reportlab = pair("en", "standard")
+    again = tmp_path / "again.pdf"
+    assert main(["build", "focal-dystonia", "--engine", "reportlab", "--output", str(again)]) == 0
+    assert again.read_bytes() == reportlab.read_bytes()
+    # A fresh process, with another hash seed, writes the same bytes too.
+    other = tmp_path / "other.pdf"
+    result = subprocess.run([sys.executable, "generate.py", "build", "focal-dystonia", "--engine",
+                             "reportlab", "--output", str(other)], cwd=PROJECT, capture_output=True,
+                            text=True, env={**os.environ, "PYTHONHASHSEED": "12345"})
+    assert result.returncode == 0, result.stderr
+    assert other.read_bytes() == reportlab.read_bytes()
+
+
+# One engine at a time
+
+IMPORTS = """
+import sys
+from leafletpress.cli import main
+code = main(["build", "focal-dystonia", "--lang", "en", "--engine", sys.argv[1], "--output", sys.argv[2]])
+loaded = sorted({name.split(".")[0] for name in sys.modules} & {"weasyprint", "reportlab", "svglib"})
+print("loaded:", " ".join(loaded))
+raise SystemExit(code)
+"""
+
+
+@pytest.mark.parametrize("engine, absent", [("reportlab", "weasyprint"), ("weasyprint", "reportlab")])
+def test_a_build_imports_only_its_engine(tmp_path, engine, absent):
+    result = subprocess.run([sys.executable, "-c", IMPORTS, engine, str(tmp_path / "out.pdf")],
+                            capture_output=True, text=True, cwd=PROJECT)
+    assert result.returncode == 0, result.stderr
+    loaded = next(line for line in result.stdout.splitlines() if line.startswith("loaded:")).split()[1:]
+    assert engine in loaded and absent not in loaded, loaded
+
+
+# Languages the engine can't print
+
+
+def test_refuses_a_script_it_cannot_print(capsys, tmp_path):
+    code = main(["build", "focal-dystonia", "--engine", "reportlab", "--lang", "ar",
+                 "--out-dir", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1 and "--engine weasyprint" in err, err
+    assert not list(tmp_path.iterdir())
+
+
+def test_every_language_means_every_latin_language(capsys, tmp_path):
+    assert main(["build", "focal-dystonia", "--engine", "reportlab", "--out-dir", str(tmp_path)]) == 0
+    out, err = capsys.readouterr()
+    assert sorted(p.name for p in tmp_path.glob("*.pdf")) == sorted(
+        f"focal-dystonia.{lang}.reportlab{size}.pdf" for lang in LATIN for size in ("", ".large-print"))
+    assert "4 built" in out
+    skipped = [line for line in err.splitlines() if line.startswith("skipped")]
+    assert len(skipped) == 2 and "(ar)" in skipped[0] and "(zh-Hans)" in skipped[1], err
+    assert all("--engine weasyprint" in line for line in skipped)
+
+
+def test_render_refuses_non_latin_directly():
+    with pytest.raises(RenderError, match="weasyprint"):
+        engine.render(LEAFLET, Options("ar", engine="reportlab"))
+
+
+# Failures are one line, never a traceback
+
+
+def with_causes(blocks) -> Leaflet:
+    """The English leaflet with other blocks in the section that has the figure."""
+    english = LEAFLET.translations["en"]
+    causes = english.sections[1]
+    sections = tuple(replace(s, blocks=tuple(blocks)) if s is causes else s for s in english.sections)
+    return replace(LEAFLET, translations={"en": replace(english, sections=sections)})
+
+
+def test_unreadable_svg_is_one_line_render_error(tmp_path):
+    broken = tmp_path / "broken.svg"
+    broken.write_text("<svg this is not xml", encoding="utf-8")
+    blocks = LEAFLET.translations["en"].sections[1].blocks
+    leaflet = with_causes([replace(blocks[0], path=broken), *blocks[1:]])
+    with pytest.raises(RenderError) as caught:
+        engine.render(leaflet, Options("en", engine="reportlab"))
+    message = str(caught.value)
+    assert "broken.svg" in message and "\n" not in message
+
+
+def test_figure_beside_text_taller_than_a_page_is_stacked_instead():
+    """Side by side, the section's opening would not fit a page: the figure goes above the text."""
+    blocks = LEAFLET.translations["en"].sections[1].blocks
+    long_list = BulletList(tuple((Run(f"Item number {i} of a very long list"),) for i in range(45)))
+    leaflet = with_causes([*blocks[:2], long_list, *blocks[2:]])
+    pdf = engine.render(leaflet, Options("en", engine="reportlab"))
+    text = " ".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages)
+    assert text.index("Picture:") < text.index("Item number 0") < text.index("Item number 44")

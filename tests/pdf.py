@@ -36,16 +36,24 @@ def font_names(path: Path) -> set[str]:
 
 def structure(path: Path) -> list[tuple[int, str]]:
     """The tag tree as (depth, tag) pairs in document order."""
+    return [(depth, str(node["/S"])) for depth, node in tag_nodes(path)]
+
+
+def figure_alts(path: Path) -> list[str]:
+    return [str(node.get("/Alt", "")) for _, node in tag_nodes(path) if node["/S"] == "/Figure"]
+
+
+def tag_nodes(path: Path) -> list[tuple[int, "pikepdf.Dictionary"]]:
+    """Every structure element with its depth, in document order."""
     with pikepdf.open(path) as pdf:
-        found: list[tuple[int, str]] = []
+        found: list = []
         _walk(pdf.Root.StructTreeRoot, 0, found)
-        return found
+        return [(depth, {key: node.get(key) for key in ("/S", "/Alt")}) for depth, node in found]
 
 
 def _walk(node, depth: int, found: list) -> None:
-    tag = node.get("/S")
-    if tag is not None:
-        found.append((depth, str(tag)))
+    if node.get("/S") is not None:
+        found.append((depth, node))
     kids = node.get("/K")
     if isinstance(kids, pikepdf.Dictionary):
         kids = [kids]
@@ -53,25 +61,6 @@ def _walk(node, depth: int, found: list) -> None:
         for kid in kids:
             if isinstance(kid, pikepdf.Dictionary):
                 _walk(kid, depth + 1, found)
-
-
-def figure_alts(path: Path) -> list[str]:
-    with pikepdf.open(path) as pdf:
-        alts: list[str] = []
-        _alts(pdf.Root.StructTreeRoot, alts)
-        return alts
-
-
-def _alts(node, alts: list) -> None:
-    if node.get("/S") == "/Figure":
-        alts.append(str(node.get("/Alt", "")))
-    kids = node.get("/K")
-    if isinstance(kids, pikepdf.Dictionary):
-        kids = [kids]
-    if isinstance(kids, pikepdf.Array):
-        for kid in kids:
-            if isinstance(kid, pikepdf.Dictionary):
-                _alts(kid, alts)
 
 
 def embedded_fonts(path: Path) -> dict[str, bool]:

@@ -114,6 +114,8 @@ def write_index(folder: Path, leaflets: list[Leaflet]) -> Path:
     stylesheet = (TEMPLATES / "gallery.css").read_text(encoding="utf-8")
     for name, text in (("gallery.css", stylesheet), ("index.html", page)):
         target = folder / name
+        if target.is_file() and target.read_text(encoding="utf-8") == text:
+            continue  # nothing changed: leave the file (and its date) alone
         try:
             temporary = target.with_name(f".{name}.tmp")
             temporary.write_text(text, encoding="utf-8")

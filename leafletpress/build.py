@@ -129,11 +129,12 @@ def resolve_language(leaflet: Leaflet, asked: str) -> str:
 
 
 def run(jobs: list[Job], incremental: bool = True, workers: int | None = None,
-        progress: "Progress | None" = None) -> Report:
+        progress: "Progress | None" = None, force: bool = False) -> Report:
     """Render and write every job not already up to date; one failure doesn't stop the rest.
 
     Incremental builds keep a manifest of input digests in each output folder;
-    a build of exactly one named file (--output) neither reads nor writes one.
+    a forced build rebuilds everything and still records what it built; a
+    build of exactly one named file (--output) neither reads nor writes one.
     """
     report = Report()
     manifests: dict[Path, dict] = {}
@@ -142,7 +143,7 @@ def run(jobs: list[Job], incremental: bool = True, workers: int | None = None,
         folder = job.target.parent
         manifest = manifests.setdefault(folder, load_manifest(folder) if incremental else {})
         digest = inputs_digest(job)
-        if incremental and job.target.is_file() and manifest.get(job.target.name) == digest:
+        if incremental and not force and job.target.is_file() and manifest.get(job.target.name) == digest:
             report.unchanged.append(job.target)
         else:
             todo.append((job, digest))

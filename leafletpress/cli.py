@@ -136,7 +136,7 @@ def do_build(args) -> int:
                     args.as_of, skipped, **extras)
     for note in skipped:
         print(f"skipped {note}", file=sys.stderr)
-    report = run(jobs, incremental=not (args.force or args.output), workers=args.jobs)
+    report = run(jobs, incremental=not args.output, workers=args.jobs, force=args.force)
     report.failed[:0] = [str(problem) for problem in problems]
     return finish(report)
 

@@ -10,8 +10,15 @@ Arabic letters from a shared skeleton plus separate dot glyphs, and WeasyPrint
 70 maps each glyph to one piece of text, so a PDF set in Noto Sans Arabic reads
 back wrong ("العخلي" for "العضلي") to screen readers, search and copy-paste.
 Plex maps one glyph to one letter and reads back exactly (tests/test_languages.py).
+
+Noto Sans CJK is subset before WeasyPrint sees it, to the characters of the
+text being printed: WeasyPrint keeps every glyph's number when it subsets, so
+from the whole 65,000-glyph font each PDF would carry tens of thousands of
+empty glyph slots (about 375 KB). The subsets are cached in .cache/fonts/.
 """
 
+import hashlib
+import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -20,6 +27,8 @@ import fontpkg_atkinson_hyperlegible
 import fontpkg_ibm_plex_sans_arabic
 
 CJK_FOLDER = Path("/usr/share/fonts/opentype/noto")
+SUBSETS = Path(__file__).resolve().parent.parent / ".cache" / "fonts"
+GENERATED = "\u2022\u00a0"  # printed by the stylesheet, not the text: list bullets, no-break spaces
 
 
 @dataclass(frozen=True)
@@ -30,7 +39,13 @@ class Face:
     weight: int
     path: Path
     index: int = 0
-    packaged: bool = True  # from a pip package, loaded through @font-face
+    packaged: bool = True  # from a pip package; else from the system, subset before use
+
+    @property
+    def css_family(self) -> str:
+        """The family name the stylesheet uses: a subset gets a name of its own, so the
+        system's full font of the same name is never picked instead."""
+        return self.family if self.packaged else f"{self.family} Subset"
 
 
 def _atkinson(style: str) -> Path:
@@ -70,17 +85,49 @@ def faces_for(lang: str) -> tuple[Face, ...]:
     if script == "Arabic":
         return ARABIC + LATIN
     if script == "Chinese":
-        return LATIN + CJK_SC
+        # Noto Sans CJK's own Latin letters and digits sit better in Chinese text,
+        # and one font family instead of two keeps the PDF small.
+        return CJK_SC + LATIN
     return LATIN
 
 
 def families_for(lang: str) -> list[str]:
-    return list(dict.fromkeys(face.family for face in faces_for(lang)))
+    return list(dict.fromkeys(face.css_family for face in faces_for(lang)))
 
 
 def font_folders() -> set[Path]:
     """Folders the renderer may read fonts from, and nothing else."""
-    return {face.path.parent for face in LATIN + ARABIC}
+    return {face.path.parent for face in LATIN + ARABIC} | {SUBSETS}
+
+
+def font_file(face: Face, text: str) -> Path:
+    """The file to load for a face: its own, or for a system font a subset to the text's characters."""
+    if face.packaged:
+        return face.path
+    characters = "".join(sorted(set(text) | set(map(chr, range(0x20, 0x7F))) | set(GENERATED)))
+    key = hashlib.sha256(f"{face.path}:{face.index}:{characters}".encode()).hexdigest()[:16]
+    target = SUBSETS / f"{face.path.stem}-{face.index}-{key}.otf"
+    if not target.exists():
+        subset_font(face, characters, target)
+    return target
+
+
+def subset_font(face: Face, characters: str, target: Path) -> None:
+    """Keep the glyphs for these characters (and what OpenType layout reaches from them)."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    options = subset.Options()
+    options.layout_features, options.name_IDs, options.hinting = ["*"], ["*"], False
+    options.notdef_outline = True
+    with TTFont(face.path, fontNumber=face.index, recalcTimestamp=False) as font:
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(text=characters)
+        subsetter.subset(font)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        font.save(temporary)
+    os.replace(temporary, target)  # another worker may have written the same: same bytes
 
 
 @lru_cache(maxsize=None)

@@ -10,7 +10,7 @@ import markupsafe
 
 from . import PROJECT
 from .errors import UnknownName
-from .fonts import faces_for, families_for, require_coverage
+from .fonts import faces_for, families_for, font_file, require_coverage
 from .i18n import catalog_folder, direction, format_date, translations
 from .model import Leaflet, Translation
 from .options import COLOURS, FOOTER_GAP, FOOTER_TITLE_SHARE, Options
@@ -106,8 +106,11 @@ def local_dates(leaflet: Leaflet, translation: Translation) -> dict[str, str]:
     return {name: format_date(value, translation.lang) for name, value in values.items() if value}
 
 
-def page_css(leaflet: Leaflet, options: Options) -> str:
-    """What depends on the options: fonts, sizes, page and running footer."""
+def page_css(leaflet: Leaflet, options: Options, printed: str = "") -> str:
+    """What depends on the options: fonts, sizes, page and running footer.
+
+    printed is the text to print, for fonts that are subset to it (fonts.font_file).
+    """
     size, paper = options.print_size, options.page
     gettext = translations(options.lang).gettext
     translation = leaflet.translations[options.lang]
@@ -118,9 +121,10 @@ def page_css(leaflet: Leaflet, options: Options) -> str:
     title_box, page_box = ("bottom-right", "bottom-left") if direction(options.lang) == "rtl" \
         else ("bottom-left", "bottom-right")
     colours = " ".join(f"--{name}: {value};" for name, value in COLOURS.items())
+    text = printed + footer + page_label
     faces = "\n".join(
-        f'@font-face {{ font-family: "{face.family}"; font-weight: {face.weight}; '
-        f'src: url("{face.path.as_uri()}"); }}' for face in faces_for(options.lang) if face.packaged)
+        f'@font-face {{ font-family: "{face.css_family}"; font-weight: {face.weight}; '
+        f'src: url("{font_file(face, text).as_uri()}"); }}' for face in faces_for(options.lang))
     return f"""{faces}
 :root {{
   --body: {size.body}pt; --smallest: {size.smallest}pt; --title: {size.title}pt;
@@ -151,12 +155,15 @@ def printed_text(html: str) -> str:
     return htmlmod.unescape(re.sub(r"<[^>]*>", " ", body))
 
 
-def check_printable(leaflet: Leaflet, options: Options, html: str) -> None:
-    """Every character to print has a glyph in the language's fonts, or a SourceError says where not."""
+def check_printable(leaflet: Leaflet, options: Options, html: str) -> str:
+    """The text to print, once every character of it is known to have a glyph in the language's fonts
+    (else a SourceError says where the first one without is)."""
     translation = leaflet.translations[options.lang]
     sources = [translation.path, leaflet.folder / "leaflet.yaml",
                catalog_folder(options.lang) / "messages.po"]
-    require_coverage(printed_text(html) + page_css_text(leaflet, options), options.lang, sources)
+    text = printed_text(html) + page_css_text(leaflet, options)
+    require_coverage(text, options.lang, sources)
+    return text
 
 
 def page_css_text(leaflet: Leaflet, options: Options) -> str:

@@ -221,3 +221,9 @@ def test_help_names_every_option():
                             capture_output=True, text=True)
     for option in ("--lang", "--large-print", "--section", "--paper", "--output", "--out-dir", "--engine"):
         assert option in result.stdout
+
+
+def test_forced_build_still_records_what_it_built(capsys, leaflets_dir, tmp_path):
+    out = tmp_path / "out"
+    assert build_tiny(capsys, leaflets_dir, out, "--force")[1].endswith("2 built, 0 unchanged, 0 failed\n")
+    assert build_tiny(capsys, leaflets_dir, out)[1] == "0 built, 2 unchanged, 0 failed\n"

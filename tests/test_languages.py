@@ -18,8 +18,8 @@ PUBLISHED = {"en": "November 24, 2026", "es": "24 de noviembre de 2026", "ar": "
 FONTS = {"en": {"Atkinson-Hyperlegible", "Atkinson-Hyperlegible-Bold"},
          "es": {"Atkinson-Hyperlegible", "Atkinson-Hyperlegible-Bold"},
          "ar": {"IBM-Plex-Sans-Arabic", "IBM-Plex-Sans-Arabic-Bold"},
-         "zh-Hans": {"Atkinson-Hyperlegible", "Atkinson-Hyperlegible-Bold", "Noto-Sans-CJK-SC",
-                     "Noto-Sans-CJK-SC-Bold"}}
+         "zh-Hans": {"Noto-Sans-CJK-SC-Subset", "Noto-Sans-CJK-SC-Subset-Bold"}}
+MAX_KB = {"en": 60, "es": 60, "ar": 60, "zh-Hans": 400}
 DRAFT_NOTICE = {"es": "Borrador de traducción: todavía no revisado por un profesional sanitario.",
                 "ar": "مسودة ترجمة: لم يراجعها طبيب بعد.",
                 "zh-Hans": "翻译草稿：尚未经临床医生审核。"}
@@ -78,6 +78,12 @@ def test_pinned_fonts_embedded_and_sizes_kept(built, lang, large):
     assert min(size for size, _ in char_sizes(pdf)) >= (16 if large else 12)
 
 
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("large", [False, True])
+def test_pdf_size(built, lang, large):
+    assert pdf_for(built, lang, large).stat().st_size <= MAX_KB[lang] * 1000
+
+
 @pytest.mark.parametrize("lang", ["es", "ar", "zh-Hans"])
 def test_unreviewed_translation_says_so(built, lang):
     assert squeeze(DRAFT_NOTICE[lang]) in squeeze(text(pdf_for(built, lang)))
@@ -118,3 +124,14 @@ def test_chinese_breaks_lines_between_characters(built):
             assert right <= page.width - 18 * 72 / 25.4 + 1  # nothing runs past the margin
         lines = {round(c["top"]) for c in document.pages[0].chars if round(c["size"]) == 13}
         assert len(lines) > 10
+
+
+def test_chinese_font_subset_is_reproducible(built, tmp_path, monkeypatch):
+    import leafletpress.fonts
+    from leafletpress.cli import main
+
+    monkeypatch.setattr(leafletpress.fonts, "SUBSETS", tmp_path / "fonts")  # made afresh
+    again = tmp_path / "zh.pdf"
+    assert main(["build", "focal-dystonia", "--lang", "zh-Hans", "--output", str(again)]) == 0
+    assert len(list((tmp_path / "fonts").glob("*.otf"))) == 2
+    assert again.read_bytes() == pdf_for(built, "zh-Hans").read_bytes()

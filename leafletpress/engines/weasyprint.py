@@ -23,8 +23,8 @@ def fetcher() -> LocalFetcher:
 
 def render(leaflet: Leaflet, options: Options) -> bytes:
     html = render_html(leaflet, options)
-    check_printable(leaflet, options, html)
-    return render_document(html, page_css(leaflet, options), fetcher())
+    printed = check_printable(leaflet, options, html)
+    return render_document(html, page_css(leaflet, options, printed), fetcher())
 
 
 def render_document(html: str, css: str, url_fetcher: LocalFetcher) -> bytes:

@@ -14,10 +14,8 @@ import json
 import os
 import sys
 import tempfile
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from multiprocessing import get_context
 from pathlib import Path
 
 from . import PROJECT, __version__
@@ -169,13 +167,23 @@ def render_all(todo: list, workers: int | None):
         for job, digest in todo:
             yield job, digest, build_one(job)
         return
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from multiprocessing import get_context
+
     context = get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    # Longest first, so that no worker is left with a long PDF while the other waits.
+    todo = sorted(todo, key=lambda item: expected_cost(item[0]), reverse=True)
     with ProcessPoolExecutor(workers, mp_context=context, initializer=warm_up,
                              initargs=(todo[0][0].options.engine,)) as pool:
         futures = {pool.submit(build_one, job): (job, digest) for job, digest in todo}
         for future in as_completed(futures):
             job, digest = futures[future]
             yield job, digest, future.result()
+
+
+def expected_cost(job: Job) -> tuple:
+    """A rough order of how long a PDF takes: large print, then non-Latin scripts, are slower."""
+    return job.options.large_print, script_of(job.options.lang) != "Latin", len(job.options.sections) == 0
 
 
 def warm_up(engine: str) -> None:

@@ -24,6 +24,8 @@ METADATA_FILE = "leaflet.yaml"
 SECTION_HEADING = re.compile(r"^(?P<heading>.*?)\s*\{#(?P<id>[a-z0-9]+(?:-[a-z0-9]+)*)\}\s*$")
 LANGUAGE_FILE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 LINK_SCHEMES = ("https://", "http://", "mailto:", "tel:")
+# libyaml's parser when PyYAML has it, else the pure-Python one: the same safe subset of YAML.
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def leaflet_ids(root: Path = LEAFLETS) -> list[str]:
@@ -89,15 +91,18 @@ def read_text(path: Path) -> str:
 
 def load_yaml(path: Path, text: str, first_line: int = 1) -> tuple[dict, dict]:
     """A YAML mapping and the line of every key in it, as ('a', 'b') -> line."""
+    loader = YAML_LOADER(text)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = first_line + mark.line if mark else None
         raise SourceError(path, f"malformed YAML: {error.problem or error.context}", line) from None
     except yaml.YAMLError as error:
         raise SourceError(path, f"malformed YAML: {error}") from None
+    finally:
+        loader.dispose()
     if data is None:
         data, node = {}, None
     if not isinstance(data, dict):

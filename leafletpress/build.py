@@ -23,7 +23,7 @@ from .errors import LeafletError, OutputError, SourceError, UnknownName, display
 from .fonts import ARABIC, CJK_SC, LATIN, script_of
 from .model import Leaflet
 from .options import BOOKLET_PAGES, ENGINE_SCRIPTS, PAPERS, Options
-from .read import LEAFLETS, find_leaflet, leaflet_ids, read_leaflet
+from .read import LEAFLETS, find_leaflet, leaflet_ids, read_leaflet, read_leaflet_cached
 
 MANIFEST = ".leafletpress.json"
 CODE = PROJECT / "leafletpress"
@@ -54,7 +54,8 @@ def read_all(names: list[str], root: Path = LEAFLETS,
     """The named leaflets (every one when none are named), all read before anything is built.
 
     With a problems list, a leaflet or language that can't be read is added
-    there and left out; without one, the first problem is raised.
+    there and left out, and leaflets read well before come from the cache;
+    without one, every leaflet is read afresh and the first problem is raised.
     """
     names = names or leaflet_ids(root)
     if not names:
@@ -63,7 +64,8 @@ def read_all(names: list[str], root: Path = LEAFLETS,
     leaflets = []
     for folder in folders:
         try:
-            leaflets.append(read_leaflet(folder, problems=problems))
+            leaflets.append(read_leaflet(folder, problems=problems) if problems is None
+                            else read_leaflet_cached(folder, problems))
         except SourceError as error:
             if problems is None:
                 raise

@@ -19,6 +19,7 @@ empty glyph slots (about 375 KB). The subsets are cached in .cache/fonts/.
 
 import hashlib
 import os
+import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -97,7 +98,18 @@ def families_for(lang: str) -> list[str]:
 
 def font_folders() -> set[Path]:
     """Folders the renderer may read fonts from, and nothing else."""
-    return {face.path.parent for face in LATIN + ARABIC} | {SUBSETS}
+    return {face.path.parent for face in LATIN + ARABIC} | {subset_folder()}
+
+
+def subset_folder() -> Path:
+    """Where font subsets are kept: the project's .cache/fonts, or a temporary folder if it is read-only."""
+    try:
+        SUBSETS.mkdir(parents=True, exist_ok=True)
+        if os.access(SUBSETS, os.W_OK):
+            return SUBSETS
+    except OSError:
+        pass
+    return Path(tempfile.gettempdir()) / "leafletpress-fonts"
 
 
 def font_file(face: Face, text: str) -> Path:
@@ -106,7 +118,7 @@ def font_file(face: Face, text: str) -> Path:
         return face.path
     characters = "".join(sorted(set(text) | set(map(chr, range(0x20, 0x7F))) | set(GENERATED)))
     key = hashlib.sha256(f"{face.path}:{face.index}:{characters}".encode()).hexdigest()[:16]
-    target = SUBSETS / f"{face.path.stem}-{face.index}-{key}.otf"
+    target = subset_folder() / f"{face.path.stem}-{face.index}-{key}.otf"
     if not target.exists():
         subset_font(face, characters, target)
     return target

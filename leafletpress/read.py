@@ -5,12 +5,13 @@ one, the line, before anything is rendered.
 """
 
 import hashlib
+import os
+import pickle
 import re
+import tempfile
 from datetime import date
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
-
-import yaml
-from markdown_it import MarkdownIt
 
 from . import PROJECT
 from .errors import SourceError, UnknownName, display
@@ -24,8 +25,6 @@ METADATA_FILE = "leaflet.yaml"
 SECTION_HEADING = re.compile(r"^(?P<heading>.*?)\s*\{#(?P<id>[a-z0-9]+(?:-[a-z0-9]+)*)\}\s*$")
 LANGUAGE_FILE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 LINK_SCHEMES = ("https://", "http://", "mailto:", "tel:")
-# libyaml's parser when PyYAML has it, else the pure-Python one: the same safe subset of YAML.
-YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def leaflet_ids(root: Path = LEAFLETS) -> list[str]:
@@ -74,6 +73,62 @@ def read_leaflet(folder: Path, assets: Path = ASSETS, problems: list | None = No
                    frozenset(unreadable))
 
 
+CACHE = PROJECT / ".cache" / "leaflets"
+
+
+def read_leaflet_cached(folder: Path, problems: list, assets: Path = ASSETS) -> Leaflet:
+    """read_leaflet, kept between runs: a build with nothing changed need not parse a thing.
+
+    The cache key is every byte the model is made from — the leaflet's files, the
+    names and sizes of the assets, and the reading code itself — so any change
+    reads afresh. Only a leaflet read without a problem is kept.
+    """
+    cached = cache_folder() / f"{folder.name}-{sources_key(folder, assets)}.pickle"
+    try:
+        leaflet = pickle.loads(cached.read_bytes())
+        if all(p.is_file() for t in leaflet.translations.values() for s in t.sections
+               for p in (b.path for b in s.blocks if b.kind == "figure")):
+            return leaflet
+    except (OSError, pickle.UnpicklingError, AttributeError, EOFError, ImportError, IndexError):
+        pass
+    found: list = []
+    leaflet = read_leaflet(folder, assets, problems=found)
+    problems += found
+    if not found:
+        try:
+            temporary = cached.with_name(f".{cached.name}.{os.getpid()}.tmp")
+            temporary.write_bytes(pickle.dumps(leaflet))
+            os.replace(temporary, cached)
+        except OSError:
+            pass  # no cache: the next build reads again
+    return leaflet
+
+
+def sources_key(folder: Path, assets: Path) -> str:
+    digest = hashlib.sha256()
+    code = Path(__file__).resolve().parent
+    for path in [code / "read.py", code / "model.py", code / "errors.py", *sorted(folder.iterdir())]:
+        if path.is_file():
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for path in sorted(assets.iterdir()) if assets.is_dir() else []:
+        digest.update(f"{path.name}:{path.stat().st_size}:{path.stat().st_mtime_ns}".encode())
+    # The model holds the folder as it was named: relative names are relative to here.
+    digest.update(f"{folder}:{'' if folder.is_absolute() else os.getcwd()}".encode())
+    return digest.hexdigest()[:24]
+
+
+def cache_folder() -> Path:
+    try:
+        CACHE.mkdir(parents=True, exist_ok=True)
+        if os.access(CACHE, os.W_OK):
+            return CACHE
+    except OSError:
+        pass
+    folder = Path(tempfile.gettempdir()) / "leafletpress-leaflets"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
 def language_files(folder: Path) -> dict[str, Path]:
     return {p.stem: p for p in sorted(folder.glob("*.md")) if LANGUAGE_FILE.match(p.stem)}
 
@@ -91,7 +146,10 @@ def read_text(path: Path) -> str:
 
 def load_yaml(path: Path, text: str, first_line: int = 1) -> tuple[dict, dict]:
     """A YAML mapping and the line of every key in it, as ('a', 'b') -> line."""
-    loader = YAML_LOADER(text)
+    import yaml
+
+    # libyaml's parser when PyYAML has it, else the pure-Python one: the same safe subset of YAML.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
@@ -113,6 +171,8 @@ def load_yaml(path: Path, text: str, first_line: int = 1) -> tuple[dict, dict]:
 
 
 def _collect_lines(node, prefix: tuple, first_line: int, lines: dict) -> None:
+    import yaml
+
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             path = (*prefix, key.value)
@@ -340,15 +400,20 @@ def split_front_matter(path: Path, text: str) -> tuple[tuple[dict, dict], str, i
     return meta, text[end + 5:], body_line
 
 
-MARKDOWN = MarkdownIt("commonmark", {"html": True})
-# Let every link and image through the parser, so that those we refuse are
-# refused with a message rather than printed as literal Markdown.
-MARKDOWN.validateLink = lambda url: True
+@lru_cache(maxsize=1)
+def markdown():
+    from markdown_it import MarkdownIt
+
+    parser = MarkdownIt("commonmark", {"html": True})
+    # Let every link and image through the parser, so that those we refuse are
+    # refused with a message rather than printed as literal Markdown.
+    parser.validateLink = lambda url: True
+    return parser
 
 
 def parse_sections(path: Path, body: str, first_line: int, figures: dict) -> tuple[Section, ...]:
     """Markdown into sections: '## Heading {#id}' opens each; '###' makes a subheading."""
-    tokens = MARKDOWN.parse(body)
+    tokens = markdown().parse(body)
     sections: list[dict] = []
     index = 0
     while index < len(tokens):

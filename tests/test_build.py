@@ -18,17 +18,26 @@ NO_OP = """
 import sys
 from leafletpress.cli import main
 code = main(["build", "--out-dir", sys.argv[1]])
-print("weasyprint imported" if "weasyprint" in sys.modules else "weasyprint not imported")
+print("imported:", sorted({"weasyprint", "reportlab", "jinja2", "markdown_it", "yaml"} & set(sys.modules)))
 raise SystemExit(code)
 """
 
 
-def test_no_op_build_does_not_import_weasyprint(built):
+def test_no_op_build_loads_no_engine_and_parses_nothing(built):
     result = subprocess.run([sys.executable, "-c", NO_OP, str(built)], capture_output=True,
                             text=True, cwd=PROJECT)
     assert result.returncode == 0, result.stderr
     assert "0 built, 8 unchanged, 0 failed" in result.stdout
-    assert "weasyprint not imported" in result.stdout
+    assert "imported: []" in result.stdout  # the leaflets' model comes from .cache/leaflets
+
+
+def test_an_edited_leaflet_is_read_afresh(leaflets_dir, tmp_path, capsys):
+    args = ["build", "tiny", "--leaflets-dir", str(leaflets_dir), "--out-dir", str(tmp_path / "out")]
+    assert main(args) == 0
+    text = leaflets_dir / "tiny" / "en.md"
+    text.write_text(text.read_text().replace("Treatment words here.", "Treatment <b>words</b> here."))
+    assert main(args) == 2
+    assert "tiny/en.md:17: raw HTML is not allowed in leaflet text" in capsys.readouterr().err
 
 
 def test_pool_and_single_worker_give_the_same_bytes(tmp_path, capsys):

@@ -30,7 +30,7 @@ def environment(lang: str) -> jinja2.Environment:
     )
     env.install_gettext_translations(translations(lang), newstyle=True)
     env.globals["split_for_figure"] = split_for_figure
-    env.filters["bdi"] = bdi
+    env.filters["isolate"] = isolate
     env.filters["direction_of"] = direction_of
     return env
 
@@ -46,9 +46,13 @@ def direction_of(text: str) -> str:
     return "ltr"
 
 
-def bdi(text: str) -> markupsafe.Markup:
-    """Text isolated from the direction around it: a Latin name inside Arabic keeps its order."""
-    return markupsafe.Markup("<bdi>%s</bdi>") % text
+def isolate(text: str) -> markupsafe.Markup:
+    """Text set in its own direction: a Latin name or a phone number inside Arabic keeps its order.
+
+    A span with dir, not <bdi>: WeasyPrint 70 does not isolate <bdi>, and a phone
+    number inside Arabic came out with its groups of digits reversed.
+    """
+    return markupsafe.Markup('<span dir="%s">%s</span>') % (direction_of(text), text)
 
 
 def split_for_figure(blocks):

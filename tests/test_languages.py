@@ -135,3 +135,13 @@ def test_chinese_font_subset_is_reproducible(built, tmp_path, monkeypatch):
     assert main(["build", "focal-dystonia", "--lang", "zh-Hans", "--output", str(again)]) == 0
     assert len(list((tmp_path / "fonts").glob("*.otf"))) == 2
     assert again.read_bytes() == pdf_for(built, "zh-Hans").read_bytes()
+
+
+def test_phone_number_inside_arabic_keeps_its_order(build_one):
+    from leafletpress import PROJECT
+
+    pdf = build_one("focal-dystonia", "--lang", "ar", "--clinic", str(PROJECT / "clinic.example.yaml"))
+    with pdfplumber.open(pdf) as document:
+        words = document.pages[-1].extract_words()
+    groups = sorted((w["x0"], w["text"]) for w in words if w["text"] in ("0161", "496", "0000"))
+    assert [text for _, text in groups] == ["0161", "496", "0000"]  # left to right, as written

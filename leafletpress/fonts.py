@@ -19,7 +19,6 @@ empty glyph slots (about 375 KB). The subsets are cached in .cache/fonts/.
 
 import hashlib
 import os
-import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -27,8 +26,9 @@ from pathlib import Path
 import fontpkg_atkinson_hyperlegible
 import fontpkg_ibm_plex_sans_arabic
 
+from . import cache_folder
+
 CJK_FOLDER = Path("/usr/share/fonts/opentype/noto")
-SUBSETS = Path(__file__).resolve().parent.parent / ".cache" / "fonts"
 GENERATED = "\u2022\u00a0"  # printed by the stylesheet, not the text: list bullets, no-break spaces
 
 
@@ -102,14 +102,8 @@ def font_folders() -> set[Path]:
 
 
 def subset_folder() -> Path:
-    """Where font subsets are kept: the project's .cache/fonts, or a temporary folder if it is read-only."""
-    try:
-        SUBSETS.mkdir(parents=True, exist_ok=True)
-        if os.access(SUBSETS, os.W_OK):
-            return SUBSETS
-    except OSError:
-        pass
-    return Path(tempfile.gettempdir()) / "leafletpress-fonts"
+    """Where font subsets are kept between runs."""
+    return cache_folder("fonts")
 
 
 def font_file(face: Face, text: str) -> Path:

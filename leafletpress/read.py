@@ -8,12 +8,11 @@ import hashlib
 import os
 import pickle
 import re
-import tempfile
 from datetime import date
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
-from . import PROJECT
+from . import PROJECT, cache_folder
 from .errors import SourceError, UnknownName, display
 from .model import (BulletList, Clinic, Figure, Leaflet, Paragraph, Provenance, Run, Section,
                     Source, Subheading, Translation, TranslationRecord)
@@ -73,9 +72,6 @@ def read_leaflet(folder: Path, assets: Path = ASSETS, problems: list | None = No
                    frozenset(unreadable))
 
 
-CACHE = PROJECT / ".cache" / "leaflets"
-
-
 def read_leaflet_cached(folder: Path, problems: list, assets: Path = ASSETS) -> Leaflet:
     """read_leaflet, kept between runs: a build with nothing changed need not parse a thing.
 
@@ -83,18 +79,14 @@ def read_leaflet_cached(folder: Path, problems: list, assets: Path = ASSETS) -> 
     names and sizes of the assets, and the reading code itself — so any change
     reads afresh. Only a leaflet read without a problem is kept.
     """
-    cached = cache_folder() / f"{folder.name}-{sources_key(folder, assets)}.pickle"
-    try:
-        leaflet = pickle.loads(cached.read_bytes())
-        if all(p.is_file() for t in leaflet.translations.values() for s in t.sections
-               for p in (b.path for b in s.blocks if b.kind == "figure")):
-            return leaflet
-    except (OSError, pickle.UnpicklingError, AttributeError, EOFError, ImportError, IndexError):
-        pass
+    cached = cache_file(folder, assets)
+    leaflet = load_cached(cached)
+    if leaflet is not None:
+        return leaflet
     found: list = []
     leaflet = read_leaflet(folder, assets, problems=found)
     problems += found
-    if not found:
+    if cached and not found:
         try:
             temporary = cached.with_name(f".{cached.name}.{os.getpid()}.tmp")
             temporary.write_bytes(pickle.dumps(leaflet))
@@ -102,6 +94,24 @@ def read_leaflet_cached(folder: Path, problems: list, assets: Path = ASSETS) -> 
         except OSError:
             pass  # no cache: the next build reads again
     return leaflet
+
+
+def cache_file(folder: Path, assets: Path) -> Path | None:
+    try:
+        return cache_folder("leaflets") / f"{folder.name}-{sources_key(folder, assets)}.pickle"
+    except OSError:
+        return None
+
+
+def load_cached(cached: Path | None) -> Leaflet | None:
+    """The cached model, if there is one and every figure it names is still there."""
+    try:
+        leaflet = pickle.loads(cached.read_bytes())
+    except (AttributeError, OSError, pickle.UnpicklingError, EOFError, ImportError, IndexError):
+        return None
+    figures = [block.path for translation in leaflet.translations.values()
+               for section in translation.sections for block in section.blocks if block.kind == "figure"]
+    return leaflet if all(path.is_file() for path in figures) else None
 
 
 def sources_key(folder: Path, assets: Path) -> str:
@@ -115,18 +125,6 @@ def sources_key(folder: Path, assets: Path) -> str:
     # The model holds the folder as it was named: relative names are relative to here.
     digest.update(f"{folder}:{'' if folder.is_absolute() else os.getcwd()}".encode())
     return digest.hexdigest()[:24]
-
-
-def cache_folder() -> Path:
-    try:
-        CACHE.mkdir(parents=True, exist_ok=True)
-        if os.access(CACHE, os.W_OK):
-            return CACHE
-    except OSError:
-        pass
-    folder = Path(tempfile.gettempdir()) / "leafletpress-leaflets"
-    folder.mkdir(exist_ok=True)
-    return folder
 
 
 def language_files(folder: Path) -> dict[str, Path]:

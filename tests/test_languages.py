@@ -130,7 +130,8 @@ def test_chinese_font_subset_is_reproducible(built, tmp_path, monkeypatch):
     import leafletpress.fonts
     from leafletpress.cli import main
 
-    monkeypatch.setattr(leafletpress.fonts, "SUBSETS", tmp_path / "fonts")  # made afresh
+    (tmp_path / "fonts").mkdir()
+    monkeypatch.setattr(leafletpress.fonts, "subset_folder", lambda: tmp_path / "fonts")  # made afresh
     again = tmp_path / "zh.pdf"
     assert main(["build", "focal-dystonia", "--lang", "zh-Hans", "--output", str(again)]) == 0
     assert len(list((tmp_path / "fonts").glob("*.otf"))) == 2

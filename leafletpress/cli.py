@@ -152,8 +152,8 @@ def do_preview(args) -> int:
     from .preview import write_index
     if not args.out_dir.is_dir():
         raise OutputError(f"{display(args.out_dir)}: no such folder; build the PDFs first")
-    index = write_index(args.out_dir, read_all([], args.leaflets_dir, problems=[]))
-    print(f"wrote {display(index)}")
+    changed = write_index(args.out_dir, read_all([], args.leaflets_dir, problems=[]))
+    print(f"{'wrote' if changed else 'up to date:'} {display(args.out_dir / 'index.html')}")
     return EXIT_OK
 
 

@@ -95,8 +95,9 @@ def language_name(lang: str) -> str:
     return own if own == english else f"{own} ({english})"
 
 
-def write_index(folder: Path, leaflets: list[Leaflet]) -> Path:
-    """Thumbnails and build/index.html for every PDF of these leaflets in the folder."""
+def write_index(folder: Path, leaflets: list[Leaflet]) -> bool:
+    """Thumbnails and build/index.html for every PDF of these leaflets in the folder; whether
+    index.html changed."""
     import jinja2
 
     entries = collect(folder, leaflets)
@@ -112,14 +113,16 @@ def write_index(folder: Path, leaflets: list[Leaflet]) -> Path:
         groups=groups, language_name=language_name, direction=lambda lang: "rtl" if lang.startswith("ar") else "ltr",
         count=len(entries), version=__version__, relative=lambda p: p.relative_to(folder).as_posix())
     stylesheet = (TEMPLATES / "gallery.css").read_text(encoding="utf-8")
+    changed = False
     for name, text in (("gallery.css", stylesheet), ("index.html", page)):
         target = folder / name
         if target.is_file() and target.read_text(encoding="utf-8") == text:
             continue  # nothing changed: leave the file (and its date) alone
+        changed = True
         try:
             temporary = target.with_name(f".{name}.tmp")
             temporary.write_text(text, encoding="utf-8")
             os.replace(temporary, target)
         except OSError as error:
             raise OutputError(f"{display(target)}: cannot write here: {error.strerror}") from None
-    return folder / "index.html"
+    return changed

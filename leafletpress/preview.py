@@ -16,7 +16,7 @@ from .errors import OutputError, display
 from .html import TEMPLATES
 from .i18n import babel_locale
 from .model import Leaflet
-from .options import ENGINES, PAPERS
+from .options import PAPERS
 
 THUMBNAILS = "thumbnails"
 THUMBNAIL_WIDTH = 240  # pixels
@@ -46,7 +46,7 @@ def describe(name: str, leaflet: Leaflet) -> tuple[str, tuple[str, ...]] | None:
     headings = {s.id: s.heading for s in leaflet.translations[parts[1]].sections}
     words = {"large-print": "Large print", "booklet": "Booklet to fold", "notes": "With notes page",
              **{paper: paper.upper() if paper.startswith("a") else paper.title() for paper in PAPERS},
-             **{engine: f"{engine.title()} proof" for engine in ENGINES[1:]}}
+             "reportlab": "ReportLab proof"}
     labels = [words.get(part) or (f"Only: {headings[part]}" if part in headings else part)
               for part in parts[2:]]
     return parts[1], tuple(labels) or ("Standard print",)

@@ -169,8 +169,13 @@ def check_paths(names: list[str], root: Path = LEAFLETS, today: date | None = No
     """Check named leaflets (all when none are named); a name that is a file is checked alone."""
     report = Report(findings=check_catalogs())
     for name in names or leaflet_ids(root) or [""]:
-        if Path(name).is_file():
-            report.findings += check_file(Path(name))
+        path = Path(name)
+        if path.name == METADATA_FILE and path.is_file():
+            path = path.parent  # a leaflet named by its metadata file
+        if path.is_dir() and (path / METADATA_FILE).is_file():
+            check_leaflet(path, report, today or date.today())
+        elif path.is_file():
+            report.findings += check_file(path)
         else:
             check_leaflet(find_leaflet(name, root), report, today or date.today())
     return report

@@ -122,6 +122,9 @@ def do_build(args) -> int:
     extras = {"clinic": read_clinic(args.clinic) if args.clinic else None,
               "notes": args.notes, "booklet": args.booklet}
     if args.output:
+        if args.output.is_dir():
+            raise OutputError(f"{display(args.output)}: is a folder; --output needs a file name "
+                              "(or use --out-dir FOLDER)")
         if problems:  # one file asked for: its first problem is the answer
             raise problems[0]
         if len(leaflets) != 1 or (args.lang and len(args.lang) != 1):

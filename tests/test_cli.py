@@ -227,3 +227,16 @@ def test_forced_build_still_records_what_it_built(capsys, leaflets_dir, tmp_path
     out = tmp_path / "out"
     assert build_tiny(capsys, leaflets_dir, out, "--force")[1].endswith("2 built, 0 unchanged, 0 failed\n")
     assert build_tiny(capsys, leaflets_dir, out)[1] == "0 built, 2 unchanged, 0 failed\n"
+
+
+def test_output_that_is_a_folder(capsys, tmp_path):
+    code, _, err = run_cli(capsys, "build", "focal-dystonia", "--output", str(tmp_path))
+    assert code == 2
+    assert err == f"error: {tmp_path}: is a folder; --output needs a file name (or use --out-dir FOLDER)\n"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_check_a_leaflet_by_its_folder_or_metadata_file(capsys):
+    for target in (PROJECT / "leaflets" / "focal-dystonia", PROJECT / "leaflets" / "focal-dystonia" / "leaflet.yaml"):
+        code, out, _ = run_cli(capsys, "check", "--quiet", str(target))
+        assert code == 0 and out.startswith("0 errors, ")

@@ -73,7 +73,7 @@ def parser() -> argparse.ArgumentParser:
         "Read and check leaflets without writing a PDF. Exit code 0 when there is no error, "
         "1 when there are errors (or warnings, with --strict), 2 for bad usage."))
     check.add_argument("leaflets", nargs="*", metavar="LEAFLET",
-                       help="leaflet id, or the path of a single text file to check on its own")
+                       help="leaflet id, a leaflet folder, or a single text file to check on its own")
     check.add_argument("--strict", action="store_true", help="warnings count as errors")
     check.add_argument("--format", choices=("text", "json"), default="text", help="report format")
     check.add_argument("--quiet", "-q", action="store_true",

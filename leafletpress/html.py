@@ -165,14 +165,14 @@ def check_printable(leaflet: Leaflet, options: Options, html: str) -> str:
     translation = leaflet.translations[options.lang]
     sources = [translation.path, leaflet.folder / "leaflet.yaml",
                catalog_folder(options.lang) / "messages.po"]
-    text = printed_text(html) + page_css_text(leaflet, options)
+    text = printed_text(html) + page_number_text(options.lang)
     require_coverage(text, options.lang, sources)
     return text
 
 
-def page_css_text(leaflet: Leaflet, options: Options) -> str:
-    gettext = translations(options.lang).gettext
-    return gettext("Page %(page)s of %(pages)s") + "0123456789"
+def page_number_text(lang: str) -> str:
+    """What the page-number box prints, which is in the stylesheet, not the HTML."""
+    return translations(lang).gettext("Page %(page)s of %(pages)s") + "0123456789"
 
 
 def css_string(text: str) -> str:

@@ -32,10 +32,6 @@ def catalog_folder(lang: str):
     return CATALOGS / str(babel_locale(lang)) / "LC_MESSAGES"
 
 
-def catalog_languages() -> list[str]:
-    return sorted(p.parent.parent.name for p in CATALOGS.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
-
-
 @lru_cache(maxsize=None)
 def translations(lang: str) -> NullTranslations:
     """The catalog for a language; English (the msgids themselves) when there is none."""

@@ -15,8 +15,12 @@ CLINIC ?= $(wildcard clinic.yaml)
 NOTES ?=
 BOOKLET ?=
 
-BUILD_ARGS := $(LEAFLETS) --paper $(PAPER) --engine $(ENGINE) --out-dir $(OUT) \
-	$(foreach lang,$(LANGS),--lang $(lang)) $(if $(CLINIC),--clinic $(CLINIC)) \
+# Values are quoted for the shell, so a folder or file name with spaces (or quotes)
+# works; LEAFLETS and LANGS are lists separated by spaces.
+quote = '$(subst ','\'',$(1))'
+BUILD_ARGS = $(foreach name,$(LEAFLETS),$(call quote,$(name))) --paper $(call quote,$(PAPER)) \
+	--engine $(call quote,$(ENGINE)) --out-dir $(call quote,$(OUT)) \
+	$(foreach lang,$(LANGS),--lang $(call quote,$(lang))) $(if $(CLINIC),--clinic $(call quote,$(CLINIC))) \
 	$(if $(NOTES),--notes) $(if $(BOOKLET),--booklet)
 
 .PHONY: all setup system-packages test-packages build preview test check list clean distclean \
@@ -64,15 +68,15 @@ catalogs: $(MO_FILES)
 # The sources are checked first (errors stop the build); the generator itself
 # skips every PDF that is already up to date.
 build: setup catalogs
-	$(PY) generate.py check --quiet $(LEAFLETS)
+	$(PY) generate.py check --quiet $(foreach name,$(LEAFLETS),$(call quote,$(name)))
 	$(PY) generate.py build $(BUILD_ARGS)
 
 # Page-1 thumbnails of every PDF and build/index.html listing them.
 preview: build
-	$(PY) generate.py preview --out-dir $(OUT)
+	$(PY) generate.py preview --out-dir $(call quote,$(OUT))
 
 check: setup catalogs
-	$(PY) generate.py check $(LEAFLETS)
+	$(PY) generate.py check $(foreach name,$(LEAFLETS),$(call quote,$(name)))
 
 list: setup
 	$(PY) generate.py list
@@ -82,11 +86,14 @@ test: setup catalogs test-packages
 
 # The picture of page 1 shown in the README (needs poppler-utils' pdftoppm).
 readme-picture: build
-	pdftoppm -png -r 50 -f 1 -l 1 -singlefile $(OUT)/focal-dystonia.en.pdf docs/page1
-	pdftoppm -png -r 50 -f 1 -l 1 -singlefile $(OUT)/focal-dystonia.en.large-print.pdf docs/page1-large-print
+	pdftoppm -png -r 50 -f 1 -l 1 -singlefile $(call quote,$(OUT)/focal-dystonia.en.pdf) docs/page1
+	pdftoppm -png -r 50 -f 1 -l 1 -singlefile $(call quote,$(OUT)/focal-dystonia.en.large-print.pdf) docs/page1-large-print
 
+# Removes only what the tool wrote in OUT (the PDFs it recorded, thumbnails, the
+# gallery page, its record) and its caches; never a folder it did not create.
 clean:
-	rm -rf $(OUT)
+	@if [ -x $(PY) ]; then $(PY) generate.py clean --out-dir $(call quote,$(OUT)); fi
+	rm -rf .cache/leaflets .cache/fonts
 
 distclean: clean
 	rm -rf $(VENV) *.egg-info

@@ -9,17 +9,18 @@ never imports an engine.
 """
 
 import hashlib
-from datetime import date
 import json
 import os
+import re
 import sys
-import tempfile
+from datetime import date
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
 from . import PROJECT, __version__
 from .errors import LeafletError, OutputError, SourceError, UnknownName, display
+from .files import made_by_us, refuse_target, write_atomic
 from .fonts import ARABIC, CJK_SC, LATIN, script_of
 from .model import Leaflet
 from .options import BOOKLET_PAGES, ENGINE_SCRIPTS, PAPERS, Options
@@ -129,24 +130,36 @@ def resolve_language(leaflet: Leaflet, asked: str) -> str:
 
 
 def run(jobs: list[Job], incremental: bool = True, workers: int | None = None,
-        progress: "Progress | None" = None, force: bool = False) -> Report:
+        progress: "Progress | None" = None, force: bool = False,
+        protected: list[Path] | None = None) -> Report:
     """Render and write every job not already up to date; one failure doesn't stop the rest.
 
     Incremental builds keep a manifest of input digests in each output folder;
     a forced build rebuilds everything and still records what it built; a
     build of exactly one named file (--output) neither reads nor writes one.
+    A target that would overwrite a source, or a file the tool did not write,
+    is refused (see files.refuse_target).
     """
     report = Report()
-    manifests: dict[Path, dict] = {}
+    manifests: dict[Path, Manifest] = {}
     todo = []
     for job in jobs:
         folder = job.target.parent
-        manifest = manifests.setdefault(folder, load_manifest(folder) if incremental else {})
+        if folder not in manifests:
+            manifests[folder] = Manifest.load(folder) if incremental else Manifest(folder)
+        manifest = manifests[folder]
         digest = inputs_digest(job)
-        if incremental and not force and job.target.is_file() and manifest.get(job.target.name) == digest:
+        recorded = job.target.name in manifest.pdfs
+        if incremental and not force and recorded and job.target.is_file() \
+                and manifest.pdfs[job.target.name] == digest:
             report.unchanged.append(job.target)
-        else:
-            todo.append((job, digest))
+            continue
+        try:
+            refuse_target(job.target, protected or [], recorded=recorded)
+        except OutputError as error:
+            report.failed.append(str(error))
+            continue
+        todo.append((job, digest))
     progress = progress or Progress(len(todo))
     for job, digest, error in render_all(todo, workers):
         if error:
@@ -156,8 +169,7 @@ def run(jobs: list[Job], incremental: bool = True, workers: int | None = None,
         report.built.append(job.target)
         progress.step(f"built {display(job.target)}")
         if incremental:
-            manifests[job.target.parent][job.target.name] = digest
-            save_manifest(job.target.parent, manifests[job.target.parent])
+            manifests[job.target.parent].record(job.target.name, digest)
     progress.done()
     return report
 
@@ -202,6 +214,8 @@ def build_one(job: Job) -> str | None:
         if job.options.booklet:
             from .booklet import impose
             pdf = impose(pdf, job.options.sheet)
+        if not pdf.startswith(b"%PDF-") or b"%%EOF" not in pdf[-1024:]:
+            raise OutputError(f"{display(job.target)}: the engine produced no complete PDF; nothing written")
         write_atomic(job.target, pdf)
     except LeafletError as error:
         return str(error)
@@ -235,46 +249,78 @@ def shared_digest() -> str:
     return digest.hexdigest()
 
 
-def write_atomic(target: Path, data: bytes) -> None:
-    """Write beside the target, then rename: readers see the old file or the new, never half."""
-    if not data.startswith(b"%PDF-") or b"%%EOF" not in data[-1024:]:
-        raise OutputError(f"{display(target)}: the engine produced no complete PDF; nothing written")
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    except (FileExistsError, NotADirectoryError):
-        blocker = next(p for p in [target.parent, *target.parent.parents] if p.exists())
-        raise OutputError(f"{display(target)}: cannot write here: {display(blocker)} is not a folder") from None
-    except OSError as error:
-        raise OutputError(f"{display(target)}: cannot write here: {error.strerror}") from None
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, target)
-    except BaseException as error:
-        Path(temporary).unlink(missing_ok=True)
-        if isinstance(error, OSError):
-            raise OutputError(f"{display(target)}: cannot write here: {error.strerror}") from None
-        raise
+class Manifest:
+    """What the tool wrote into a build folder: each PDF's name and the digest of its inputs.
+
+    Kept as .leafletpress.json in the folder. Only names recorded here are ever
+    removed by `clean`; a manifest that can't be read counts as empty (the next
+    build rebuilds), never as an error.
+    """
+
+    FORMAT = 2
+
+    def __init__(self, folder: Path, pdfs: dict[str, str] | None = None, created_folder: bool = False):
+        self.folder, self.pdfs, self.created_folder = folder, dict(pdfs or {}), created_folder
+
+    @property
+    def path(self) -> Path:
+        return self.folder / MANIFEST
+
+    @classmethod
+    def load(cls, folder: Path) -> "Manifest":
+        try:
+            data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return cls(folder, created_folder=not folder.exists())
+        if isinstance(data, dict) and data.get("format") == cls.FORMAT:
+            pdfs, created = data.get("pdfs"), data.get("created_folder") is True
+        else:  # the first format: a plain mapping of names to digests
+            pdfs, created = data, False
+        if not isinstance(pdfs, dict):
+            return cls(folder)
+        return cls(folder, {name: digest for name, digest in pdfs.items()
+                            if plain_pdf_name(name) and isinstance(digest, str)}, created)
+
+    def record(self, name: str, digest: str) -> None:
+        self.pdfs[name] = digest
+        data = {"format": self.FORMAT, "generator": "leafletpress", "created_folder": self.created_folder,
+                "pdfs": self.pdfs}
+        try:
+            write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True).encode())
+        except OutputError:
+            pass  # Without a manifest the next build simply rebuilds.
 
 
-def load_manifest(folder: Path) -> dict:
-    try:
-        return json.loads((folder / MANIFEST).read_text())
-    except (OSError, ValueError):
-        return {}
+def plain_pdf_name(name) -> bool:
+    """A file name of a PDF in the folder itself: no path, no hidden file."""
+    return isinstance(name, str) and bool(re.fullmatch(r"[^/\\\x00.][^/\\\x00]*\.pdf", name))
 
 
-def save_manifest(folder: Path, manifest: dict) -> None:
-    data = json.dumps(manifest, indent=1, sort_keys=True).encode()
-    try:
-        path = folder / MANIFEST
-        temporary = path.with_name(path.name + ".tmp")
-        temporary.write_bytes(data)
-        os.replace(temporary, path)
-    except OSError:
-        pass  # Without a manifest the next build simply rebuilds.
+def clean(folder: Path) -> list[Path]:
+    """Remove what the tool wrote in a build folder, and nothing else; what was removed.
+
+    Only PDFs recorded in the folder's manifest that are still the tool's own,
+    their thumbnails, the gallery page and the manifest go; the folder itself
+    goes only when the tool created it and it is left empty.
+    """
+    from .preview import gallery_files
+
+    manifest = Manifest.load(folder)
+    removed = []
+    for name in sorted(manifest.pdfs):
+        pdf = folder / name
+        if pdf.is_file() and not pdf.is_symlink() and made_by_us(pdf):
+            removed.append(pdf)
+    removed += [path for path in gallery_files(folder, [folder / name for name in manifest.pdfs])]
+    if manifest.path.is_file():
+        removed.append(manifest.path)
+    for path in removed:
+        path.unlink(missing_ok=True)
+    for empty in (folder / "thumbnails", folder if manifest.created_folder else None):
+        if empty is not None and empty.is_dir() and not any(empty.iterdir()):
+            empty.rmdir()
+            removed.append(empty)
+    return removed
 
 
 def single(job: Job, target: Path) -> Job:

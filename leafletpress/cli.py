@@ -8,11 +8,12 @@ from datetime import date
 from pathlib import Path
 
 from . import PROJECT, __version__
-from .build import Report, plan, read_all, run, single
+from .build import CODE, TEMPLATES, Report, clean, plan, read_all, run, single
 from .check import check_paths, readability_table
 from .errors import LeafletError, OutputError, UnknownName, display
 from .options import ENGINES, PAPERS
-from .read import LEAFLETS, read_clinic
+from .files import refuse_target
+from .read import ASSETS, LEAFLETS, read_clinic
 
 EXIT_OK, EXIT_ERROR = 0, 2
 
@@ -85,6 +86,13 @@ def parser() -> argparse.ArgumentParser:
     preview.add_argument("--out-dir", type=Path, default=PROJECT / "build", metavar="DIR",
                          help="the folder of PDFs (default: build/)")
     preview.set_defaults(handler=do_preview)
+    cleaning = commands.add_parser("clean", help="remove what the tool wrote in a build folder", description=(
+        "Remove the PDFs a build recorded in the folder (only those still made by leafletpress), their "
+        "thumbnails, the gallery page and the record itself; the folder too when the build created it and "
+        "nothing else is left. Nothing else is ever removed."))
+    cleaning.add_argument("--out-dir", type=Path, default=PROJECT / "build", metavar="DIR",
+                          help="the build folder (default: build/)")
+    cleaning.set_defaults(handler=do_clean)
     for command in (build, listing, check, preview):
         command.add_argument("--leaflets-dir", type=Path, default=LEAFLETS, metavar="DIR",
                              help="folder holding the leaflet folders (default: leaflets/)")
@@ -113,7 +121,17 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_OK
 
 
+def protected_folders(args) -> list[Path]:
+    """Folders no PDF may be written into: the leaflets' sources, assets, templates and the code."""
+    return [args.leaflets_dir, LEAFLETS, ASSETS, TEMPLATES, CODE]
+
+
 def do_build(args) -> int:
+    protected = protected_folders(args)
+    if args.output:
+        refuse_target(args.output, protected)
+    else:
+        refuse_folder(args.out_dir, protected)
     problems: list[LeafletError] = []
     leaflets = read_all(args.leaflets, args.leaflets_dir, problems)
     if args.engine not in ENGINES:
@@ -122,9 +140,6 @@ def do_build(args) -> int:
     extras = {"clinic": read_clinic(args.clinic) if args.clinic else None,
               "notes": args.notes, "booklet": args.booklet}
     if args.output:
-        if args.output.is_dir():
-            raise OutputError(f"{display(args.output)}: is a folder; --output needs a file name "
-                              "(or use --out-dir FOLDER)")
         if problems:  # one file asked for: its first problem is the answer
             raise problems[0]
         if len(leaflets) != 1 or (args.lang and len(args.lang) != 1):
@@ -139,9 +154,32 @@ def do_build(args) -> int:
                     args.as_of, skipped, **extras)
     for note in skipped:
         print(f"skipped {note}", file=sys.stderr)
-    report = run(jobs, incremental=not args.output, workers=args.jobs, force=args.force)
+    report = run(jobs, incremental=not args.output, workers=args.jobs, force=args.force,
+                 protected=protected)
     report.failed[:0] = [str(problem) for problem in problems]
     return finish(report)
+
+
+def refuse_folder(folder: Path, protected: list[Path]) -> None:
+    """An output folder may not be, or lie inside, a folder of sources, nor be a file."""
+    resolved = folder.resolve()
+    for source in protected:
+        if resolved.is_relative_to(source.resolve()):
+            raise OutputError(f"{display(folder)}: refusing to write PDFs inside {display(source)}/, which "
+                              "holds the leaflets' sources and the tool's files; choose another folder")
+    if folder.exists() and not folder.is_dir():
+        raise OutputError(f"{display(folder)}: is not a folder; --out-dir needs a folder")
+
+
+def do_clean(args) -> int:
+    folder = args.out_dir
+    if not folder.is_dir():
+        print(f"nothing to clean: {display(folder)} is not a folder")
+        return EXIT_OK
+    removed = clean(folder)
+    print(f"removed {len(removed)} files and folders that leafletpress wrote in {display(folder)}"
+          if removed else f"nothing to clean: no PDF recorded by leafletpress in {display(folder)}")
+    return EXIT_OK
 
 
 def finish(report: Report) -> int:

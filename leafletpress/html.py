@@ -10,6 +10,7 @@ import markupsafe
 
 from . import PROJECT
 from .errors import UnknownName
+from .files import CREATOR
 from .fonts import faces_for, families_for, font_file, require_coverage
 from .i18n import catalog_folder, direction, format_date, translations
 from .model import Leaflet, Translation
@@ -84,6 +85,7 @@ def render_html(leaflet: Leaflet, options: Options) -> str:
         overdue=options.review_overdue, clinic=options.clinic, notes=options.notes,
         online_url=url, qr_code=qr_code(url) if url else "",
         direction=direction(options.lang), size=options.print_size, figure_beside=options.figure_beside,
+        creator=CREATOR,
     )
 
 

@@ -5,14 +5,14 @@ right one at a glance: each card shows page 1, what kind of PDF it is, its
 page count and size, and links to it.
 """
 
-import os
 from dataclasses import dataclass
+from io import BytesIO
 from pathlib import Path
 
 from babel import Locale
 
 from . import __version__
-from .errors import OutputError, display
+from .files import write_atomic
 from .html import TEMPLATES
 from .i18n import babel_locale
 from .model import Leaflet
@@ -20,6 +20,7 @@ from .options import PAPERS
 
 THUMBNAILS = "thumbnails"
 THUMBNAIL_WIDTH = 240  # pixels
+GALLERY_MARK = '<meta name="generator" content="leafletpress'
 
 
 @dataclass(frozen=True)
@@ -62,10 +63,9 @@ def thumbnail(pdf: Path, target: Path) -> int:
         if not target.exists() or target.stat().st_mtime_ns < pdf.stat().st_mtime_ns:
             page = document[0]
             image = page.render(scale=THUMBNAIL_WIDTH / page.get_width()).to_pil()
-            target.parent.mkdir(parents=True, exist_ok=True)
-            temporary = target.with_name(f".{target.name}.tmp")
-            image.save(temporary, format="PNG", optimize=True)
-            os.replace(temporary, target)
+            png = BytesIO()
+            image.save(png, format="PNG", optimize=True)
+            write_atomic(target, png.getvalue())
         return pages
     finally:
         document.close()
@@ -95,6 +95,21 @@ def language_name(lang: str) -> str:
     return own if own == english else f"{own} ({english})"
 
 
+def gallery_files(folder: Path, pdfs: list[Path]) -> list[Path]:
+    """The files preview wrote for these PDFs: their thumbnails, and the gallery page if it is ours."""
+    found = [folder / THUMBNAILS / f"{pdf.stem}.png" for pdf in pdfs]
+    index, stylesheet = folder / "index.html", folder / "gallery.css"
+    try:
+        if index.is_file() and GALLERY_MARK in index.read_text(encoding="utf-8", errors="replace"):
+            found.append(index)
+        if stylesheet.is_file() and stylesheet.read_text(encoding="utf-8", errors="replace") == \
+                (TEMPLATES / "gallery.css").read_text(encoding="utf-8"):
+            found.append(stylesheet)
+    except OSError:
+        pass
+    return [path for path in found if path.is_file() and not path.is_symlink()]
+
+
 def write_index(folder: Path, leaflets: list[Leaflet]) -> bool:
     """Thumbnails and build/index.html for every PDF of these leaflets in the folder; whether
     index.html changed."""
@@ -119,10 +134,5 @@ def write_index(folder: Path, leaflets: list[Leaflet]) -> bool:
         if target.is_file() and target.read_text(encoding="utf-8") == text:
             continue  # nothing changed: leave the file (and its date) alone
         changed = True
-        try:
-            temporary = target.with_name(f".{name}.tmp")
-            temporary.write_text(text, encoding="utf-8")
-            os.replace(temporary, target)
-        except OSError as error:
-            raise OutputError(f"{display(target)}: cannot write here: {error.strerror}") from None
+        write_atomic(target, text.encode("utf-8"))
     return changed

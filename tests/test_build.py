@@ -10,7 +10,6 @@ import pytest
 from leafletpress import PROJECT
 from leafletpress.build import Job, build_one, write_atomic
 from leafletpress.cli import main
-from leafletpress.errors import OutputError
 from leafletpress.options import Options
 from leafletpress.read import read_leaflet
 
@@ -53,7 +52,8 @@ def test_pool_and_single_worker_give_the_same_bytes(tmp_path, capsys):
 
 def test_manifest_records_every_pdf(built):
     manifest = json.loads((built / ".leafletpress.json").read_text())
-    assert sorted(manifest) == sorted(p.name for p in built.glob("*.pdf"))
+    assert manifest["format"] == 2
+    assert sorted(manifest["pdfs"]) == sorted(p.name for p in built.glob("*.pdf"))
 
 
 def test_one_broken_language_does_not_stop_the_others(leaflets_dir, tmp_path, capsys):
@@ -83,9 +83,11 @@ def test_interrupted_write_leaves_nothing_behind(tmp_path, monkeypatch):
     assert [p.name for p in tmp_path.iterdir()] == ["leaflet.pdf"]
 
 
-def test_incomplete_pdf_is_never_written(tmp_path):
-    with pytest.raises(OutputError, match="no complete PDF"):
-        write_atomic(tmp_path / "x.pdf", b"")
+def test_incomplete_pdf_is_never_written(tmp_path, monkeypatch):
+    leaflet = read_leaflet(PROJECT / "tests" / "fixtures" / "leaflets" / "tiny")
+    monkeypatch.setattr("leafletpress.engines.render", lambda leaflet, options: b"%PDF-1.7 cut short")
+    error = build_one(Job(leaflet, Options("en"), tmp_path / "x.pdf"))
+    assert error == f"{tmp_path / 'x.pdf'}: the engine produced no complete PDF; nothing written"
     assert list(tmp_path.iterdir()) == []
 
 

@@ -1,0 +1,82 @@
+"""Writing files safely: atomically, and never over a source or a file the tool did not make.
+
+Every file the tool writes goes through write_atomic: to a temporary file
+beside the target, then renamed into place, so a reader sees the old file or
+the new one, never half of one. Before a PDF is written, refuse_target makes
+sure the name does not point at a leaflet's sources, the assets or the tool's
+own files, at a device or a link, or at a file someone else made.
+"""
+
+import os
+import tempfile
+from pathlib import Path
+
+from . import __version__
+from .errors import OutputError, display
+
+#: What the tool writes into every PDF's /Creator, to know its own PDFs again.
+GENERATOR = "leafletpress"
+CREATOR = f"{GENERATOR} {__version__}"
+
+
+def made_by_us(path: Path) -> bool:
+    """Whether the file is a PDF this tool wrote (its /Creator says so)."""
+    try:
+        with path.open("rb") as stream:
+            if stream.read(5) != b"%PDF-":
+                return False
+        from pypdf import PdfReader
+
+        creator = (PdfReader(path).metadata or {}).get("/Creator") or ""
+    except Exception:  # unreadable, truncated or not a PDF at all: not one of ours
+        return False
+    return str(creator).startswith(GENERATOR + " ")
+
+
+def refuse_target(target: Path, protected: list[Path], recorded: bool = False) -> None:
+    """Raise OutputError unless a PDF may be written at target.
+
+    Refused: a name inside a protected folder (leaflets, assets, templates, the
+    tool's code), anything that exists and is not a plain file (a folder, a
+    device, a link), and an existing file the tool did not write, unless the
+    build folder's record says it did.
+    """
+    shown = display(target)
+    resolved = target.resolve()
+    for folder in protected:
+        if resolved.is_relative_to(folder.resolve()):
+            raise OutputError(f"{shown}: refusing to write inside {display(folder)}/, which holds the "
+                              "leaflets' sources and the tool's files; choose another place")
+    if target.is_symlink():
+        raise OutputError(f"{shown}: is a link; refusing to replace it (write to a plain file name)")
+    if not target.exists():
+        return
+    if target.is_dir():
+        raise OutputError(f"{shown}: is a folder; --output needs a file name (or use --out-dir FOLDER)")
+    if not target.is_file():
+        raise OutputError(f"{shown}: is not a regular file (a device or a pipe); refusing to replace it")
+    if not recorded and not made_by_us(target):
+        raise OutputError(f"{shown}: already exists and is not a PDF made by {GENERATOR}; refusing to "
+                          "replace it (move it away or choose another name)")
+
+
+def write_atomic(target: Path, data: bytes) -> None:
+    """Write beside the target, then rename: readers see the old file or the new, never half."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except (FileExistsError, NotADirectoryError):
+        blocker = next(p for p in [target.parent, *target.parent.parents] if p.exists())
+        raise OutputError(f"{display(target)}: cannot write here: {display(blocker)} is not a folder") from None
+    except OSError as error:
+        raise OutputError(f"{display(target)}: cannot write here: {error.strerror}") from None
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, target)
+    except BaseException as error:
+        Path(temporary).unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise OutputError(f"{display(target)}: cannot write here: {error.strerror}") from None
+        raise

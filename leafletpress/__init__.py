@@ -1,23 +1,9 @@
-"""Print-ready, accessible patient-information leaflets from Markdown and YAML."""
+"""Print-ready, accessible patient-information leaflets from Markdown and YAML.
 
-import os
-import tempfile
-from pathlib import Path
+The stages, one module each: read (files into the model), document (the model
+with a PDF's options and wording applied), templating and engines (the
+document as PDF), build (what to make, skipping what is up to date), check
+(findings without rendering), cli (the command). See README.md.
+"""
 
 __version__ = "0.1.0"
-
-#: The project folder: leaflets/, templates/ and assets/ live here.
-PROJECT = Path(__file__).resolve().parent.parent
-
-
-def cache_folder(name: str) -> Path:
-    """A folder for what is worth keeping between runs: .cache/NAME in the project, or a
-    temporary folder when the project folder can't be written."""
-    for folder in (PROJECT / ".cache" / name, Path(tempfile.gettempdir()) / f"leafletpress-{name}"):
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            if os.access(folder, os.W_OK):
-                return folder
-        except OSError:
-            continue
-    raise OSError(f"no folder can be written for the {name} cache")

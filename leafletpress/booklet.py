@@ -8,7 +8,7 @@ from io import BytesIO
 
 from pypdf import PageObject, PdfReader, PdfWriter, Transformation
 
-from .options import Paper
+from .style import Paper
 
 MM = 72 / 25.4
 

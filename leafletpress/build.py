@@ -1,121 +1,179 @@
-"""Plan the PDFs a build asks for, skip those already up to date, render and write the rest.
+"""Build what a BuildRequest asks for: read every leaflet, plan the PDFs, skip those up to date, render the rest.
 
 Every leaflet is read and checked before the first PDF is written. PDFs are
 rendered in a pool of worker processes, one per core, each loading the engine
 and its fonts once. Each PDF is written to a temporary file beside its target
 and renamed into place, so an interrupted or failed build never leaves a
-partial PDF and never spoils one built earlier. A build with nothing to do
-never imports an engine.
+partial PDF and never spoils one built earlier; a PDF about to be rebuilt is
+struck from the build folder's record first, so the record never vouches for
+a PDF that an interrupted build may have replaced. A build with nothing to do
+never imports an engine. The library never prints: progress goes to a
+callback, and results and problems come back in a BuildReport.
 """
 
-import hashlib
-import json
 import os
-import re
+import signal
 import sys
-from datetime import date
+import threading
+import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from datetime import date
 from pathlib import Path
 
-from . import PROJECT, __version__
+from .cache import Manifest, inputs_digest, read_leaflet_cached
 from .errors import LeafletError, OutputError, SourceError, UnknownName, display
 from .files import made_by_us, refuse_target, write_atomic
-from .fonts import ARABIC, CJK_SC, LATIN, script_of
-from .model import Leaflet
-from .options import BOOKLET_PAGES, ENGINE_SCRIPTS, PAPERS, Options
-from .read import LEAFLETS, find_leaflet, leaflet_ids, read_leaflet, read_leaflet_cached
-
-MANIFEST = ".leafletpress.json"
-CODE = PROJECT / "leafletpress"
-TEMPLATES = PROJECT / "templates"
+from .fonts import require_coverage, script_of
+from .model import Clinic, Leaflet
+from .project import Project
+from .read import find_leaflet, leaflet_ids, read_clinic, read_leaflet
+from .request import ENGINE_SCRIPTS, BuildRequest, Options
 
 
 @dataclass(frozen=True)
 class Job:
-    """One PDF: which leaflet, with which options, written where."""
+    """One PDF: which leaflet, with which options, written where, in which project."""
 
     leaflet: Leaflet
     options: Options
     target: Path
+    project: Project
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One PDF done: what happened to it, and how far the build has come."""
+
+    outcome: str  # "built" or "failed"
+    target: Path
+    done: int
+    total: int
 
 
 @dataclass
-class Report:
+class BuildReport:
     built: list[Path] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)
-    failed: list[str] = field(default_factory=list)
+    failed: list[LeafletError] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # languages an engine can't print, left out
 
     def summary(self) -> str:
         return f"{len(self.built)} built, {len(self.unchanged)} unchanged, {len(self.failed)} failed"
 
 
-def read_all(names: list[str], root: Path = LEAFLETS,
-             problems: list | None = None) -> list[Leaflet]:
+class InternalError(LeafletError):
+    """A bug in the tool itself, caught so that one PDF's failure doesn't stop the others."""
+
+    def __init__(self, doing: str, error: BaseException | str, details: str = ""):
+        if isinstance(error, BaseException):
+            details = "".join(traceback.format_exception(error))
+            error = f"{type(error).__name__}: {' '.join(str(error).split())[:200]}"
+        self.doing, self.error, self.details = doing, error, details
+        super().__init__(f"a bug in leafletpress while {doing}: {error}. Please report it, with the output "
+                         "of the same command run with --traceback")
+
+    def __reduce__(self):
+        return type(self), (self.doing, self.error, self.details)
+
+
+def build(request: BuildRequest, project: Project,
+          on_progress: Callable[[Progress], None] | None = None) -> BuildReport:
+    """Every PDF the request asks for, built or found up to date; problems are in the report."""
+    out_dir = request.out_dir or project.build
+    if request.output:
+        refuse_target(request.output, project.protected)
+    else:
+        refuse_folder(out_dir, project.protected)
+    leaflets, problems = read_all(project, request.leaflets)
+    clinic = read_clinic(request.clinic, project.assets) if request.clinic else None
+    if request.output:
+        if problems:  # one file asked for: its first problem is the answer
+            raise problems[0]
+        if len(leaflets) != 1 or len(request.lang) > 1:
+            raise OutputError("--output writes one PDF: name one leaflet and at most one --lang")
+        if not request.lang:  # the source language, as written
+            request = replace(request, lang=(leaflets[0].source_language,))
+    jobs, skipped = plan(request, leaflets, clinic, project, out_dir)
+    report = run(jobs, incremental=not request.output, workers=request.jobs, force=request.force,
+                 on_progress=on_progress)
+    report.failed[:0] = problems
+    report.skipped = skipped
+    return report
+
+
+def refuse_folder(folder: Path, protected: list[Path]) -> None:
+    """An output folder may not be, or lie inside, a folder of sources, nor be a file."""
+    resolved = folder.resolve()
+    for source in protected:
+        if resolved.is_relative_to(source.resolve()):
+            raise OutputError(f"{display(folder)}: refusing to write PDFs inside {display(source)}/, which "
+                              "holds the leaflets' sources and the tool's files; choose another folder")
+    if folder.exists() and not folder.is_dir():
+        raise OutputError(f"{display(folder)}: is not a folder; --out-dir needs a folder")
+
+
+def read_all(project: Project, names: tuple[str, ...] = (), cached: bool = True,
+             ) -> tuple[list[Leaflet], list[LeafletError]]:
     """The named leaflets (every one when none are named), all read before anything is built.
 
-    With a problems list, a leaflet or language that can't be read is added
-    there and left out, and leaflets read well before come from the cache;
-    without one, every leaflet is read afresh and the first problem is raised.
+    A leaflet or language that can't be read is left out and its problem
+    returned, so one broken leaflet can't stop the others; an unknown name is
+    raised. Leaflets read well before come from the cache.
     """
-    names = names or leaflet_ids(root)
+    root = project.leaflets
+    names = names or tuple(leaflet_ids(root))
     if not names:
         raise LeafletError(f"{display(root)}: no leaflets found (a leaflet is a folder with leaflet.yaml)")
     folders = [find_leaflet(name, root) for name in names]
-    leaflets = []
+    leaflets, problems = [], []
     for folder in folders:
         try:
-            leaflets.append(read_leaflet(folder, problems=problems) if problems is None
-                            else read_leaflet_cached(folder, problems))
-        except SourceError as error:
-            if problems is None:
-                raise
+            leaflets.append(read_leaflet_cached(project, folder, problems) if cached
+                            else read_leaflet(folder, project.assets, problems))
+        except LeafletError as error:
             problems.append(error)
-    return leaflets
+        except Exception as error:  # a bug reading one leaflet must not stop the rest
+            problems.append(InternalError(f"reading {display(folder)}", error))
+    return leaflets, problems
 
 
-def plan(leaflets: list[Leaflet], langs: list[str], sizes: list[bool], sections: tuple[str, ...],
-         paper: str, engine: str, out_dir: Path, today: date | None = None,
-         skipped: list[str] | None = None, **extras) -> list[Job]:
-    """Every leaflet × language × print size asked for, with its options checked.
+def plan(request: BuildRequest, leaflets: list[Leaflet], clinic: Clinic | None, project: Project,
+         out_dir: Path) -> tuple[list[Job], list[str]]:
+    """Every leaflet × language × print size asked for, with its options checked; and what was left out.
 
     Whether a leaflet is past its review date is decided here, once, from today's
     date: it is part of the options, so the PDF is rebuilt the day it falls due.
     A language the engine can't print is refused when asked for by name, and
-    left out (with a note in skipped) when every language was asked for.
-    extras are the other options: clinic, notes, booklet.
+    left out (with a note) when every language was asked for.
     """
-    today = today or date.today()
-    if paper not in PAPERS:
-        raise UnknownName("paper", paper, PAPERS)
-    if extras.get("booklet") and paper not in BOOKLET_PAGES:
-        raise LeafletError(f"--booklet folds {' or '.join(BOOKLET_PAGES)} sheets in half; "
-                           f"not {paper!r} (use --paper a5 alone for a plain A5 leaflet)")
-    jobs = []
+    today = request.as_of or date.today()
+    jobs, skipped = [], []
     for leaflet in leaflets:
-        for asked in langs or leaflet.languages:
+        for asked in request.lang or leaflet.languages:
             if asked in leaflet.unreadable:
                 continue  # its error is already reported
             lang = resolve_language(leaflet, asked)
-            if script_of(lang) not in ENGINE_SCRIPTS[engine]:
-                message = (f"the {engine} engine can't print {script_of(lang)} correctly; "
+            if script_of(lang) not in ENGINE_SCRIPTS[request.engine]:
+                message = (f"the {request.engine} engine can't print {script_of(lang)} correctly; "
                            f"use --engine weasyprint for {lang!r}")
-                if langs:
+                if request.lang:
                     raise LeafletError(f"{display(leaflet.translations[lang].path)}: {message}")
-                if skipped is not None:
-                    skipped.append(f"{leaflet.id} ({lang}): {message}")
+                skipped.append(f"{leaflet.id} ({lang}): {message}")
                 continue
             known = leaflet.translations[lang].section_ids
-            for section_id in sections:
+            for section_id in request.section:
                 if section_id not in known:
-                    raise UnknownName("section", section_id, known,
-                                      where=display(leaflet.translations[lang].path))
-            ordered = tuple(s for s in known if s in sections)
-            for large in sizes:
-                options = Options(lang, large, ordered, paper, engine,
-                                  review_overdue=leaflet.provenance.overdue(today), **extras)
-                jobs.append(Job(leaflet, options, out_dir / options.filename(leaflet.id)))
-    return jobs
+                    raise UnknownName("section", section_id, known, where=display(leaflet.translations[lang].path))
+            sections = tuple(s for s in known if s in request.section)
+            for large in request.print_sizes:
+                options = Options(lang, large, sections, request.paper, request.engine,
+                                  review_overdue=leaflet.provenance.overdue(today), clinic=clinic,
+                                  notes=request.notes or bool(request.note), booklet=request.booklet,
+                                  note=request.note)
+                target = request.output or out_dir / options.filename(leaflet.id)
+                jobs.append(Job(leaflet, options, target, project))
+    return jobs, skipped
 
 
 def resolve_language(leaflet: Leaflet, asked: str) -> str:
@@ -129,57 +187,74 @@ def resolve_language(leaflet: Leaflet, asked: str) -> str:
     raise UnknownName("language", asked, leaflet.languages, where=display(leaflet.folder))
 
 
-def run(jobs: list[Job], incremental: bool = True, workers: int | None = None,
-        progress: "Progress | None" = None, force: bool = False,
-        protected: list[Path] | None = None) -> Report:
+def render_pdf(leaflet: Leaflet, options: Options, project: Project) -> bytes:
+    """One PDF of the leaflet, as bytes: the document, checked to be printable, through its engine."""
+    from .document import build_document
+    from .engines import render
+
+    document = build_document(leaflet, options)
+    require_coverage(document.printed_text(), options.lang, list(document.sources))
+    pdf = render(document, options.engine, project)
+    if options.booklet:
+        from .booklet import impose
+        pdf = impose(pdf, options.sheet)
+    if not pdf.startswith(b"%PDF-") or b"%%EOF" not in pdf[-1024:]:
+        raise OutputError("the engine produced no complete PDF; nothing written")
+    return pdf
+
+
+def run(jobs: list[Job], incremental: bool = True, workers: int | None = None, force: bool = False,
+        on_progress: Callable[[Progress], None] | None = None) -> BuildReport:
     """Render and write every job not already up to date; one failure doesn't stop the rest.
 
     Incremental builds keep a manifest of input digests in each output folder;
     a forced build rebuilds everything and still records what it built; a
     build of exactly one named file (--output) neither reads nor writes one.
-    A target that would overwrite a source, or a file the tool did not write,
-    is refused (see files.refuse_target).
+    A target that would overwrite a file the tool did not write is refused.
     """
-    report = Report()
+    report = BuildReport()
     manifests: dict[Path, Manifest] = {}
     todo = []
     for job in jobs:
         folder = job.target.parent
-        if folder not in manifests:
-            manifests[folder] = Manifest.load(folder) if incremental else Manifest(folder)
-        manifest = manifests[folder]
-        digest = inputs_digest(job)
+        manifest = manifests.setdefault(folder, Manifest.load(folder) if incremental else Manifest(folder))
+        digest = inputs_digest(job.leaflet, job.options)
         recorded = job.target.name in manifest.pdfs
         if incremental and not force and recorded and job.target.is_file() \
                 and manifest.pdfs[job.target.name] == digest:
             report.unchanged.append(job.target)
             continue
         try:
-            refuse_target(job.target, protected or [], recorded=recorded)
+            refuse_target(job.target, job.project.protected, recorded=recorded)
         except OutputError as error:
-            report.failed.append(str(error))
+            report.failed.append(error)
             continue
         todo.append((job, digest))
-    progress = progress or Progress(len(todo))
-    for job, digest, error in render_all(todo, workers):
+    if incremental:  # struck from the record until written again: an interruption can't leave a lie
+        for folder, manifest in manifests.items():
+            manifest.forget([job.target.name for job, _ in todo if job.target.parent == folder])
+
+    def finished(job: Job, digest: str, error: LeafletError | None) -> None:
         if error:
             report.failed.append(error)
-            progress.step(f"failed {display(job.target)}")
-            continue
-        report.built.append(job.target)
-        progress.step(f"built {display(job.target)}")
-        if incremental:
-            manifests[job.target.parent].record(job.target.name, digest)
-    progress.done()
+        else:
+            report.built.append(job.target)
+            if incremental:
+                manifests[job.target.parent].record(job.target.name, digest)
+        if on_progress:
+            on_progress(Progress("failed" if error else "built", job.target,
+                                 len(report.built) + len(report.failed), len(todo)))
+
+    render_all(todo, workers, finished)
     return report
 
 
-def render_all(todo: list, workers: int | None):
-    """Yield (job, digest, error or None) as each PDF is written, in a pool when there are several."""
+def render_all(todo: list, workers: int | None, finished: Callable) -> None:
+    """Render every (job, digest), in a pool when there are several; finished() is told of each."""
     workers = min(workers or os.cpu_count() or 1, len(todo))
     if workers <= 1:
         for job, digest in todo:
-            yield job, digest, build_one(job)
+            finished(job, digest, render_job(job))
         return
     from concurrent.futures import ProcessPoolExecutor, as_completed
     from multiprocessing import get_context
@@ -187,12 +262,22 @@ def render_all(todo: list, workers: int | None):
     context = get_context("fork" if sys.platform.startswith("linux") else "spawn")
     # Longest first, so that no worker is left with a long PDF while the other waits.
     todo = sorted(todo, key=lambda item: expected_cost(item[0]), reverse=True)
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=warm_up,
-                             initargs=(todo[0][0].options.engine,)) as pool:
-        futures = {pool.submit(build_one, job): (job, digest) for job, digest in todo}
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=start_worker,
+                               initargs=(todo[0][0].options.engine, os.getpid()))
+    futures = {pool.submit(render_job, job): (job, digest) for job, digest in todo}
+    told = set()
+    try:
         for future in as_completed(futures):
-            job, digest = futures[future]
-            yield job, digest, future.result()
+            told.add(future)
+            finished(*futures[future], future.result())
+    except BaseException:
+        # Interrupted: start nothing new, let the PDFs being written finish, and record them.
+        pool.shutdown(wait=True, cancel_futures=True)
+        for future, (job, digest) in futures.items():
+            if future not in told and future.done() and not future.cancelled() and future.exception() is None:
+                finished(job, digest, future.result())
+        raise
+    pool.shutdown(wait=True)
 
 
 def expected_cost(job: Job) -> tuple:
@@ -200,100 +285,41 @@ def expected_cost(job: Job) -> tuple:
     return job.options.large_print, script_of(job.options.lang) != "Latin", len(job.options.sections) == 0
 
 
-def warm_up(engine: str) -> None:
-    """Load the engine once in each worker, before its first PDF."""
+#: Held while a worker writes a PDF, so a worker left behind by its parent ends between writes.
+WRITING = threading.Lock()
+
+
+def start_worker(engine: str, parent: int) -> None:
+    """In each worker: leave interrupts to the parent, end if the parent dies, load the engine once."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    threading.Thread(target=watch_parent, args=(parent,), daemon=True).start()
     from .engines import load
     load(engine)
 
 
-def build_one(job: Job) -> str | None:
-    """Render and write one PDF; the error message, or None when it was written."""
-    from .engines import render
+def watch_parent(parent: int) -> None:
+    """End this worker as soon as its parent is gone (killed outright, it could not stop us)."""
+    while os.getppid() == parent:
+        threading.Event().wait(0.2)
+    with WRITING:
+        os._exit(70)
+
+
+def render_job(job: Job) -> LeafletError | None:
+    """Render and write one PDF; the problem, or None when it was written."""
     try:
-        pdf = render(job.leaflet, job.options)
-        if job.options.booklet:
-            from .booklet import impose
-            pdf = impose(pdf, job.options.sheet)
-        if not pdf.startswith(b"%PDF-") or b"%%EOF" not in pdf[-1024:]:
-            raise OutputError(f"{display(job.target)}: the engine produced no complete PDF; nothing written")
-        write_atomic(job.target, pdf)
-    except LeafletError as error:
-        return str(error)
+        pdf = render_pdf(job.leaflet, job.options, job.project)
+        with WRITING:
+            write_atomic(job.target, pdf)
+    except SourceError as error:
+        return error
+    except LeafletError as error:  # say which PDF, once
+        shown = display(job.target)
+        return error if str(error).startswith(shown) else LeafletError(f"{shown}: {error}")
+    except Exception as error:
+        return InternalError(f"building {display(job.target)}", error)
     return None
-
-
-def inputs_digest(job: Job) -> str:
-    """A hash of everything the PDF is made from: change any of it and the PDF is rebuilt."""
-    translation = job.leaflet.translations[job.options.lang]
-    figures = [block.path for section in translation.sections for block in section.blocks
-               if block.kind == "figure"]
-    clinic = job.options.clinic
-    clinic_files = [clinic.path, *([clinic.logo] if clinic.logo else [])] if clinic else []
-    digest = hashlib.sha256(shared_digest().encode())
-    digest.update(repr(job.options).encode())
-    for path in [job.leaflet.folder / "leaflet.yaml", translation.path, *figures, *clinic_files]:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
-
-
-@lru_cache(maxsize=None)
-def shared_digest() -> str:
-    """The generator's code, templates, catalogs and fonts: what every PDF is made with."""
-    digest = hashlib.sha256(__version__.encode())
-    sources = [*CODE.rglob("*.py"), *TEMPLATES.rglob("*.*")]
-    for path in sorted(p for p in sources if "__pycache__" not in p.parts and p.suffix != ".mo"):
-        digest.update(str(path.relative_to(PROJECT)).encode() + b"\0" + path.read_bytes())
-    for face in LATIN + ARABIC + CJK_SC:  # large files: their identity, not their bytes
-        stat = face.path.stat() if face.path.exists() else None
-        digest.update(f"{face.path}:{stat and stat.st_size}:{stat and stat.st_mtime_ns}".encode())
-    return digest.hexdigest()
-
-
-class Manifest:
-    """What the tool wrote into a build folder: each PDF's name and the digest of its inputs.
-
-    Kept as .leafletpress.json in the folder. Only names recorded here are ever
-    removed by `clean`; a manifest that can't be read counts as empty (the next
-    build rebuilds), never as an error.
-    """
-
-    FORMAT = 2
-
-    def __init__(self, folder: Path, pdfs: dict[str, str] | None = None, created_folder: bool = False):
-        self.folder, self.pdfs, self.created_folder = folder, dict(pdfs or {}), created_folder
-
-    @property
-    def path(self) -> Path:
-        return self.folder / MANIFEST
-
-    @classmethod
-    def load(cls, folder: Path) -> "Manifest":
-        try:
-            data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return cls(folder, created_folder=not folder.exists())
-        if isinstance(data, dict) and data.get("format") == cls.FORMAT:
-            pdfs, created = data.get("pdfs"), data.get("created_folder") is True
-        else:  # the first format: a plain mapping of names to digests
-            pdfs, created = data, False
-        if not isinstance(pdfs, dict):
-            return cls(folder)
-        return cls(folder, {name: digest for name, digest in pdfs.items()
-                            if plain_pdf_name(name) and isinstance(digest, str)}, created)
-
-    def record(self, name: str, digest: str) -> None:
-        self.pdfs[name] = digest
-        data = {"format": self.FORMAT, "generator": "leafletpress", "created_folder": self.created_folder,
-                "pdfs": self.pdfs}
-        try:
-            write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True).encode())
-        except OutputError:
-            pass  # Without a manifest the next build simply rebuilds.
-
-
-def plain_pdf_name(name) -> bool:
-    """A file name of a PDF in the folder itself: no path, no hidden file."""
-    return isinstance(name, str) and bool(re.fullmatch(r"[^/\\\x00.][^/\\\x00]*\.pdf", name))
 
 
 def clean(folder: Path) -> list[Path]:
@@ -306,12 +332,9 @@ def clean(folder: Path) -> list[Path]:
     from .preview import gallery_files
 
     manifest = Manifest.load(folder)
-    removed = []
-    for name in sorted(manifest.pdfs):
-        pdf = folder / name
-        if pdf.is_file() and not pdf.is_symlink() and made_by_us(pdf):
-            removed.append(pdf)
-    removed += [path for path in gallery_files(folder, [folder / name for name in manifest.pdfs])]
+    removed = [folder / name for name in sorted(manifest.pdfs)
+               if (folder / name).is_file() and not (folder / name).is_symlink() and made_by_us(folder / name)]
+    removed += gallery_files(folder, [folder / name for name in manifest.pdfs])
     if manifest.path.is_file():
         removed.append(manifest.path)
     for path in removed:
@@ -322,30 +345,3 @@ def clean(folder: Path) -> list[Path]:
             removed.append(empty)
     return removed
 
-
-def single(job: Job, target: Path) -> Job:
-    return replace(job, target=target)
-
-
-class Progress:
-    """A bar on a terminal; plain lines when the output goes to a file or a pipe."""
-
-    def __init__(self, total: int, stream=None):
-        self.total, self.count = total, 0
-        self.stream = stream or sys.stdout
-        self.bar = self.stream.isatty() and total > 1
-
-    def step(self, message: str) -> None:
-        self.count += 1
-        if not self.bar:
-            print(message, file=self.stream, flush=True)
-            return
-        width = 30
-        filled = width * self.count // self.total
-        line = f"[{'#' * filled}{'.' * (width - filled)}] {self.count}/{self.total} {message}"
-        self.stream.write("\r" + line[:100].ljust(100))
-        self.stream.flush()
-
-    def done(self) -> None:
-        if self.bar and self.count:
-            self.stream.write("\n")

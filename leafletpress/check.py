@@ -13,9 +13,10 @@ from pathlib import Path
 
 from .errors import LeafletError, SourceError, display
 from .model import Leaflet, Translation
-from .options import Options
-from .read import LEAFLETS, METADATA_FILE, find_leaflet, language_files, leaflet_ids, source_hash
+from .project import Project
+from .read import METADATA_FILE, find_leaflet, language_files, leaflet_ids, source_hash
 from .readability import Score, score
+from .request import Options
 
 ERROR, WARNING = "error", "warning"
 
@@ -38,7 +39,7 @@ class Finding:
 
 
 @dataclass
-class Report:
+class CheckReport:
     findings: list[Finding] = field(default_factory=list)
     scores: dict[str, list[tuple[str, Score]]] = field(default_factory=dict)  # leaflet -> (lang, score)
 
@@ -51,8 +52,11 @@ class Report:
         return len(self.findings) - self.errors
 
 
-def from_error(error: SourceError, code: str = "source") -> Finding:
-    return Finding(error.path, error.line, ERROR, code, error.message)
+def from_error(error: LeafletError, path: Path, code: str = "source") -> Finding:
+    """A problem the reader raised, as a finding; one with no file of its own is put on path."""
+    if isinstance(error, SourceError):
+        return Finding(error.path, error.line, ERROR, code, error.message)
+    return Finding(path, None, ERROR, code, str(error))
 
 
 # Export damage, found in raw lines ------------------------------------------------------
@@ -149,10 +153,10 @@ def check_catalogs() -> list[Finding]:
     """Fixed wording left untranslated would print in English inside another language's leaflet."""
     from babel.messages.pofile import read_po
 
-    from .i18n import CATALOGS
+    from . import i18n
 
     findings = []
-    for path in sorted(CATALOGS.glob("*/LC_MESSAGES/messages.po")):
+    for path in sorted(i18n.CATALOGS.glob("*/LC_MESSAGES/messages.po")):
         with path.open("rb") as stream:
             catalog = read_po(stream)
         for message in catalog:
@@ -165,19 +169,20 @@ def check_catalogs() -> list[Finding]:
     return findings
 
 
-def check_paths(names: list[str], root: Path = LEAFLETS, today: date | None = None) -> Report:
+def check_paths(names: list[str], project: Project, today: date | None = None) -> CheckReport:
     """Check named leaflets (all when none are named); a name that is a file is checked alone."""
-    report = Report(findings=check_catalogs())
+    report = CheckReport(findings=check_catalogs())
+    root, today = project.leaflets, today or date.today()
     for name in names or leaflet_ids(root) or [""]:
         path = Path(name)
         if path.name == METADATA_FILE and path.is_file():
             path = path.parent  # a leaflet named by its metadata file
         if path.is_dir() and (path / METADATA_FILE).is_file():
-            check_leaflet(path, report, today or date.today())
+            check_leaflet(path, project, report, today)
         elif path.is_file():
             report.findings += check_file(path)
         else:
-            check_leaflet(find_leaflet(name, root), report, today or date.today())
+            check_leaflet(find_leaflet(name, root), project, report, today)
     return report
 
 
@@ -190,22 +195,22 @@ def check_file(path: Path) -> list[Finding]:
         meta, body, first = split_front_matter(path, read_text(path))
         parse_sections(path, body, first, {})
     except SourceError as error:
-        findings.append(from_error(error))
+        findings.append(from_error(error, path))
     return sorted(merge(findings), key=lambda f: f.line or 0)
 
 
-def check_leaflet(folder: Path, report: Report, today: date) -> None:
+def check_leaflet(folder: Path, project: Project, report: CheckReport, today: date) -> None:
     from .read import read_leaflet
 
     findings = [finding for path in [folder / METADATA_FILE, *language_files(folder).values()]
                 if path.exists() for finding in check_text(path)]
     problems: list[LeafletError] = []
     try:
-        leaflet = read_leaflet(folder, problems=problems)
-    except SourceError as error:
+        leaflet = read_leaflet(folder, project.assets, problems=problems)
+    except LeafletError as error:
         problems.append(error)
         leaflet = None
-    findings += [from_error(p) for p in problems if isinstance(p, SourceError)]
+    findings += [from_error(p, folder / METADATA_FILE) for p in problems]
     if leaflet:
         findings += check_governance(leaflet, today)
         scores = report.scores.setdefault(leaflet.id, [])
@@ -261,13 +266,14 @@ def check_translation(leaflet: Leaflet, translation: Translation) -> list[Findin
 
 def check_printable(leaflet: Leaflet, translation: Translation) -> list[Finding]:
     """Whether the language's fonts can print every character of its text and fixed wording."""
-    from .html import check_printable as require, render_html
+    from .document import build_document
+    from .fonts import require_coverage
 
-    options = Options(translation.lang)
+    document = build_document(leaflet, Options(translation.lang))
     try:
-        require(leaflet, options, render_html(leaflet, options))
+        require_coverage(document.printed_text(), translation.lang, list(document.sources))
     except SourceError as error:
-        return [from_error(error, "missing-glyph")]
+        return [from_error(error, translation.path, "missing-glyph")]
     return []
 
 

@@ -1,21 +1,27 @@
-"""The command line: options in, build or check, and every error as one line with exit code 2."""
+"""The command line: options in, a BuildRequest to build, check or preview, and every error as one line.
+
+Options become a BuildRequest (leafletpress/request.py), which holds their
+defaults and checks them; the library does the work and reports back; only
+this module prints. Exit codes: 0 done, 2 bad input or a PDF that could not
+be made, 1 for `check` findings, 130 interrupted.
+"""
 
 import argparse
 import json
 import os
+import signal
 import sys
+import traceback
 from datetime import date
 from pathlib import Path
 
-from . import PROJECT, __version__
-from .build import CODE, TEMPLATES, Report, clean, plan, read_all, run, single
-from .check import check_paths, readability_table
-from .errors import LeafletError, OutputError, UnknownName, display
-from .options import ENGINES, PAPERS
-from .files import refuse_target
-from .read import ASSETS, LEAFLETS, read_clinic
+from . import __version__
+from .errors import LeafletError, OutputError, display
+from .project import Project
+from .request import ENGINES, BuildRequest
+from .style import PAPERS
 
-EXIT_OK, EXIT_ERROR = 0, 2
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 class Parser(argparse.ArgumentParser):
@@ -25,12 +31,13 @@ class Parser(argparse.ArgumentParser):
         self.exit(EXIT_ERROR, f"{self.prog}: error: {message} (see --help)\n")
 
 
-def parser() -> argparse.ArgumentParser:
-    top = Parser(prog="generate.py", description=(
+def parser(prog: str = "generate.py") -> argparse.ArgumentParser:
+    top = Parser(prog=prog, description=(
         "Make print-ready, accessible patient-information leaflets (PDF) from the "
         "Markdown and YAML sources under leaflets/."))
     top.add_argument("--version", action="version", version=f"leafletpress {__version__}")
     commands = top.add_subparsers(dest="command", required=True, parser_class=Parser)
+    defaults = BuildRequest()
 
     build = commands.add_parser("build", help="build PDFs", description=(
         "Build PDFs. With no LEAFLET, every leaflet; with no --lang, every language; "
@@ -41,33 +48,35 @@ def parser() -> argparse.ArgumentParser:
                        help="language code, e.g. en (repeatable; default: every language)")
     build.add_argument("--large-print", action="store_true",
                        help="large print only: all text at least 16 pt, body 18 pt, reflowed")
-    build.add_argument("--section", action="append", metavar="ID", dest="sections",
+    build.add_argument("--section", action="append", metavar="ID",
                        help="only this section, with the title block (repeatable; see 'list')")
-    build.add_argument("--paper", default="a4", metavar="|".join(PAPERS),
-                       help="paper size (default: a4)")
-    build.add_argument("--engine", default=ENGINES[0], metavar="|".join(ENGINES),
-                       help=f"PDF engine (default: {ENGINES[0]})")
+    build.add_argument("--paper", default=defaults.paper, metavar="|".join(PAPERS),
+                       help=f"paper size (default: {defaults.paper})")
+    build.add_argument("--engine", default=defaults.engine, metavar="|".join(ENGINES),
+                       help=f"PDF engine (default: {defaults.engine})")
     build.add_argument("--clinic", type=Path, metavar="FILE",
                        help="clinic branding (YAML: name, logo, phone, address, website, leaflet_url)")
     build.add_argument("--notes", action="store_true",
                        help="add a 'Notes from your care team' page with lines to write on")
+    build.add_argument("--note", default="", metavar="TEXT",
+                       help="a short note for this patient, printed on the notes page (implies --notes)")
     build.add_argument("--booklet", action="store_true",
                        help="an A5 booklet (half-letter with --paper letter) imposed two-up on "
                             "landscape sheets, for folding and stapling")
     where = build.add_mutually_exclusive_group()
     where.add_argument("--output", "-o", type=Path, metavar="FILE",
                        help="write exactly this file (one leaflet; default language and standard print "
-                            "unless --lang / --large-print say otherwise)")
-    where.add_argument("--out-dir", type=Path, default=PROJECT / "build", metavar="DIR",
-                       help="folder for the PDFs (default: build/)")
+                            "unless --lang / --large-print say otherwise); never over a source or a file "
+                            "leafletpress did not make")
+    where.add_argument("--out-dir", type=Path, metavar="DIR", help="folder for the PDFs (default: build/)")
     build.add_argument("--force", action="store_true", help="rebuild even what is up to date")
-    build.add_argument("--jobs", "-j", type=int, metavar="N",
-                       help="worker processes (default: one per core)")
+    build.add_argument("--jobs", "-j", type=int, metavar="N", help="worker processes (default: one per core)")
     build.add_argument("--as-of", type=iso_date, metavar="YYYY-MM-DD",
                        help="build as if today were this date (to see review-overdue notices)")
     build.set_defaults(handler=do_build)
 
-    listing = commands.add_parser("list", help="list leaflets, their languages and section ids")
+    listing = commands.add_parser("list", help="list leaflets, their languages and section ids",
+                                  description="List every leaflet with its languages and section ids.")
     listing.set_defaults(handler=do_list)
 
     check = commands.add_parser("check", help="read and validate sources without writing a PDF", description=(
@@ -80,22 +89,26 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--quiet", "-q", action="store_true",
                        help="text report: errors only, no warnings or readability table")
     check.set_defaults(handler=do_check)
+
     preview = commands.add_parser("preview", help="page-1 thumbnails and an index.html of the built PDFs",
                                   description="Write a PNG of page 1 of every PDF in the folder and "
                                               "index.html, a page listing them all with links.")
-    preview.add_argument("--out-dir", type=Path, default=PROJECT / "build", metavar="DIR",
-                         help="the folder of PDFs (default: build/)")
+    preview.add_argument("--out-dir", type=Path, metavar="DIR", help="the folder of PDFs (default: build/)")
     preview.set_defaults(handler=do_preview)
+
     cleaning = commands.add_parser("clean", help="remove what the tool wrote in a build folder", description=(
         "Remove the PDFs a build recorded in the folder (only those still made by leafletpress), their "
         "thumbnails, the gallery page and the record itself; the folder too when the build created it and "
         "nothing else is left. Nothing else is ever removed."))
-    cleaning.add_argument("--out-dir", type=Path, default=PROJECT / "build", metavar="DIR",
-                          help="the build folder (default: build/)")
+    cleaning.add_argument("--out-dir", type=Path, metavar="DIR", help="the build folder (default: build/)")
     cleaning.set_defaults(handler=do_clean)
-    for command in (build, listing, check, preview):
-        command.add_argument("--leaflets-dir", type=Path, default=LEAFLETS, metavar="DIR",
-                             help="folder holding the leaflet folders (default: leaflets/)")
+
+    for command in (build, listing, check, preview, cleaning):
+        command.add_argument("--root", type=Path, metavar="DIR",
+                             help="the project folder, holding leaflets/ and assets/ (default: this one)")
+        command.add_argument("--leaflets-dir", type=Path, metavar="DIR",
+                             help="folder holding the leaflet folders (default: leaflets/ in the project)")
+        command.add_argument("--traceback", action="store_true", help="on a bug in the tool, show where it was")
     return top
 
 
@@ -106,73 +119,112 @@ def iso_date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"not a date written YYYY-MM-DD: {text!r}") from None
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+def main(argv: list[str] | None = None, root: Path | None = None, prog: str = "leafletpress") -> int:
+    """Run the command; root is the project folder when --root is not given (default: the current one)."""
+    args = parser(prog).parse_args(argv)
+    project = Project.at(args.root or root or Path.cwd(), args.leaflets_dir)
+    previous = signal.signal(signal.SIGTERM, interrupt) if is_main_thread() else None
     try:
-        return args.handler(args)
+        return args.handler(args, project)
     except LeafletError as error:
         print(f"error: {error}", file=sys.stderr)
+        if args.traceback and getattr(error, "details", ""):
+            print(error.details, file=sys.stderr, end="")
         return EXIT_ERROR
     except KeyboardInterrupt:
-        print("interrupted: no partial PDF was left", file=sys.stderr)
-        return 130
+        print("interrupted: PDFs being written were finished and recorded; no partial PDF was left",
+              file=sys.stderr)
+        return EXIT_INTERRUPTED
     except BrokenPipeError:  # the reader (head, less) went away: stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+    except Exception as error:
+        print(f"error: a bug in leafletpress: {type(error).__name__}: {' '.join(str(error).split())[:200]}. "
+              "Please report it, with the output of the same command run with --traceback", file=sys.stderr)
+        if args.traceback:
+            traceback.print_exc()
+        return EXIT_ERROR
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
-def protected_folders(args) -> list[Path]:
-    """Folders no PDF may be written into: the leaflets' sources, assets, templates and the code."""
-    return [args.leaflets_dir, LEAFLETS, ASSETS, TEMPLATES, CODE]
+def is_main_thread() -> bool:
+    import threading
+
+    return threading.current_thread() is threading.main_thread()
 
 
-def do_build(args) -> int:
-    protected = protected_folders(args)
-    if args.output:
-        refuse_target(args.output, protected)
-    else:
-        refuse_folder(args.out_dir, protected)
-    problems: list[LeafletError] = []
-    leaflets = read_all(args.leaflets, args.leaflets_dir, problems)
-    if args.engine not in ENGINES:
-        raise UnknownName("engine", args.engine, ENGINES)
-    sections, skipped = tuple(args.sections or ()), []
-    extras = {"clinic": read_clinic(args.clinic) if args.clinic else None,
-              "notes": args.notes, "booklet": args.booklet}
-    if args.output:
-        if problems:  # one file asked for: its first problem is the answer
-            raise problems[0]
-        if len(leaflets) != 1 or (args.lang and len(args.lang) != 1):
-            raise OutputError("--output writes one PDF: name one leaflet and at most one --lang")
-        langs = args.lang or [leaflets[0].source_language]
-        jobs = plan(leaflets, langs, [args.large_print], sections, args.paper, args.engine, Path("."),
-                    args.as_of, **extras)
-        jobs = [single(job, args.output) for job in jobs]
-    else:
-        sizes = [True] if args.large_print else [False, True]
-        jobs = plan(leaflets, args.lang or [], sizes, sections, args.paper, args.engine, args.out_dir,
-                    args.as_of, skipped, **extras)
-    for note in skipped:
+def interrupt(signum, frame):
+    """SIGTERM stops a build as Ctrl-C does: the PDFs being written are finished and recorded."""
+    raise KeyboardInterrupt
+
+
+def do_build(args, project: Project) -> int:
+    from .build import build
+
+    request = BuildRequest(
+        leaflets=tuple(args.leaflets), lang=tuple(args.lang or ()), large_print=args.large_print,
+        section=tuple(args.section or ()), paper=args.paper, clinic=args.clinic, notes=args.notes,
+        note=args.note, booklet=args.booklet, engine=args.engine, output=args.output, out_dir=args.out_dir,
+        force=args.force, jobs=args.jobs, as_of=args.as_of)
+    bar = ProgressBar(sys.stdout)
+    report = build(request, project, on_progress=bar.step)
+    bar.done()
+    for note in report.skipped:
         print(f"skipped {note}", file=sys.stderr)
-    report = run(jobs, incremental=not args.output, workers=args.jobs, force=args.force,
-                 protected=protected)
-    report.failed[:0] = [str(problem) for problem in problems]
-    return finish(report)
+    print(report.summary())
+    for problem in report.failed:
+        print(f"error: {problem}", file=sys.stderr)
+        if args.traceback and getattr(problem, "details", ""):
+            print(problem.details, file=sys.stderr, end="")
+    return EXIT_ERROR if report.failed else EXIT_OK
 
 
-def refuse_folder(folder: Path, protected: list[Path]) -> None:
-    """An output folder may not be, or lie inside, a folder of sources, nor be a file."""
-    resolved = folder.resolve()
-    for source in protected:
-        if resolved.is_relative_to(source.resolve()):
-            raise OutputError(f"{display(folder)}: refusing to write PDFs inside {display(source)}/, which "
-                              "holds the leaflets' sources and the tool's files; choose another folder")
-    if folder.exists() and not folder.is_dir():
-        raise OutputError(f"{display(folder)}: is not a folder; --out-dir needs a folder")
+class ProgressBar:
+    """A bar on a terminal; plain lines when the output goes to a file or a pipe."""
+
+    def __init__(self, stream):
+        self.stream, self.shown = stream, False
+
+    def step(self, progress) -> None:
+        message = f"{progress.outcome} {display(progress.target)}"
+        if not self.stream.isatty() or progress.total < 2:
+            print(message, file=self.stream, flush=True)
+            return
+        width = 30
+        filled = width * progress.done // progress.total
+        line = f"[{'#' * filled}{'.' * (width - filled)}] {progress.done}/{progress.total} {message}"
+        self.stream.write("\r" + line[:100].ljust(100))
+        self.stream.flush()
+        self.shown = True
+
+    def done(self) -> None:
+        if self.shown:
+            self.stream.write("\n")
 
 
-def do_clean(args) -> int:
-    folder = args.out_dir
+def do_preview(args, project: Project) -> int:
+    from .build import read_all
+    from .preview import write_index
+
+    folder = args.out_dir or project.build
+    if not folder.is_dir():
+        raise OutputError(f"{display(folder)}: no such folder; build the PDFs first")
+    leaflets, problems = read_all(project)
+    changed, unreadable = write_index(folder, leaflets)
+    for problem in problems:
+        print(f"warning: left out of the gallery: {problem}", file=sys.stderr)
+    for pdf in unreadable:
+        print(f"warning: left out of the gallery: {display(pdf)} can't be read as a PDF", file=sys.stderr)
+    print(f"{'wrote' if changed else 'up to date:'} {display(folder / 'index.html')}")
+    return EXIT_OK
+
+
+def do_clean(args, project: Project) -> int:
+    from .build import clean
+
+    folder = args.out_dir or project.build
     if not folder.is_dir():
         print(f"nothing to clean: {display(folder)} is not a folder")
         return EXIT_OK
@@ -182,24 +234,13 @@ def do_clean(args) -> int:
     return EXIT_OK
 
 
-def finish(report: Report) -> int:
-    print(report.summary())
-    for message in report.failed:
-        print(f"error: {message}", file=sys.stderr)
-    return EXIT_ERROR if report.failed else EXIT_OK
+def do_list(args, project: Project) -> int:
+    from .build import read_all
 
-
-def do_preview(args) -> int:
-    from .preview import write_index
-    if not args.out_dir.is_dir():
-        raise OutputError(f"{display(args.out_dir)}: no such folder; build the PDFs first")
-    changed = write_index(args.out_dir, read_all([], args.leaflets_dir, problems=[]))
-    print(f"{'wrote' if changed else 'up to date:'} {display(args.out_dir / 'index.html')}")
-    return EXIT_OK
-
-
-def do_list(args) -> int:
-    for leaflet in read_all([], args.leaflets_dir):
+    leaflets, problems = read_all(project, cached=False)
+    if problems:
+        raise problems[0]
+    for leaflet in leaflets:
         source = leaflet.translations[leaflet.source_language]
         print(f"{leaflet.id}: {source.title}")
         print(f"  languages: {', '.join(leaflet.languages)}")
@@ -207,8 +248,10 @@ def do_list(args) -> int:
     return EXIT_OK
 
 
-def do_check(args) -> int:
-    report = check_paths(args.leaflets, args.leaflets_dir)
+def do_check(args, project: Project) -> int:
+    from .check import check_paths, readability_table
+
+    report = check_paths(args.leaflets, project)
     if args.format == "json":
         print(json.dumps({
             "findings": [f.as_dict() for f in report.findings],
@@ -227,4 +270,4 @@ def do_check(args) -> int:
             if not args.quiet:
                 print("\n".join(readability_table(leaflet, scores)))
         print(f"{report.errors} errors, {report.warnings} warnings")
-    return 1 if report.errors or (args.strict and report.warnings) else EXIT_OK
+    return EXIT_FINDINGS if report.errors or (args.strict and report.warnings) else EXIT_OK

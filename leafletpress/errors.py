@@ -16,20 +16,26 @@ class SourceError(LeafletError):
         where = f"{display(self.path)}:{line}" if line else display(self.path)
         super().__init__(f"{where}: {message}")
 
+    def __reduce__(self):  # a worker process sends it back whole
+        return type(self), (self.path, self.message, self.line)
+
 
 class UnknownName(LeafletError):
     """A leaflet, language, section or paper that does not exist."""
 
     def __init__(self, kind: str, name: str, valid, where: str | None = None):
-        valid = list(valid)
-        message = f"unknown {kind} {name!r}"
-        if where:
-            message = f"{where}: {message}"
-        message += f"; valid: {', '.join(valid) or '(none)'}"
-        close = difflib.get_close_matches(name, valid, n=1, cutoff=0.5)
-        if close:
-            message += f"; did you mean {close[0]!r}?"
-        super().__init__(message)
+        message = unknown(kind, name, valid)
+        super().__init__(f"{where}: {message}" if where else message)
+
+
+def unknown(kind: str, name: str, valid) -> str:
+    """'unknown section 'x'; valid: a, b; did you mean 'a'?'"""
+    valid = [str(name) for name in valid]
+    message = f"unknown {kind} {str(name)!r}; valid: {', '.join(valid) or '(none)'}"
+    close = difflib.get_close_matches(str(name), valid, n=1, cutoff=0.5)
+    if close:
+        message += f"; did you mean {close[0]!r}?"
+    return message
 
 
 class RenderError(LeafletError):
@@ -41,8 +47,12 @@ class OutputError(LeafletError):
 
 
 def display(path: Path) -> str:
-    """The path as the user knows it: relative to the working folder when inside it."""
+    """The path as the user knows it: relative to the working folder when inside it.
+
+    A name that is not UTF-8 shows its odd bytes as \\xNN, so it can always be printed.
+    """
     try:
-        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+        shown = str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        shown = str(path)
+    return shown.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")

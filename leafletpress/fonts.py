@@ -14,19 +14,22 @@ Plex maps one glyph to one letter and reads back exactly (tests/test_languages.p
 Noto Sans CJK is subset before WeasyPrint sees it, to the characters of the
 text being printed: WeasyPrint keeps every glyph's number when it subsets, so
 from the whole 65,000-glyph font each PDF would carry tens of thousands of
-empty glyph slots (about 375 KB). The subsets are cached in .cache/fonts/.
+empty glyph slots (about 375 KB). The subsets are kept in the project's
+.cache/fonts/, or, where that can't be written, in a folder private to the
+process; a kept subset is used only when it still covers every character.
 """
 
+import atexit
 import hashlib
 import os
+import shutil
+import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import fontpkg_atkinson_hyperlegible
 import fontpkg_ibm_plex_sans_arabic
-
-from . import cache_folder
 
 CJK_FOLDER = Path("/usr/share/fonts/opentype/noto")
 GENERATED = "\u2022\u00a0"  # printed by the stylesheet, not the text: list bullets, no-break spaces
@@ -96,26 +99,51 @@ def families_for(lang: str) -> list[str]:
     return list(dict.fromkeys(face.css_family for face in faces_for(lang)))
 
 
-def font_folders() -> set[Path]:
+def font_folders(cache: Path | None) -> set[Path]:
     """Folders the renderer may read fonts from, and nothing else."""
-    return {face.path.parent for face in LATIN + ARABIC} | {subset_folder()}
+    return {face.path.parent for face in LATIN + ARABIC} | {subset_folder(cache)}
 
 
-def subset_folder() -> Path:
-    """Where font subsets are kept between runs."""
-    return cache_folder("fonts")
+def subset_folder(cache: Path | None) -> Path:
+    """Where font subsets are kept: the project's cache, else a folder of this process's own."""
+    return cache if cache is not None else private_folder()
 
 
-def font_file(face: Face, text: str) -> Path:
+@lru_cache(maxsize=1)
+def private_folder() -> Path:
+    folder = Path(tempfile.mkdtemp(prefix="leafletpress-fonts-"))  # mode 0700: no one else writes here
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
+
+
+def font_file(face: Face, text: str, cache: Path | None) -> Path:
     """The file to load for a face: its own, or for a system font a subset to the text's characters."""
     if face.packaged:
         return face.path
     characters = "".join(sorted(set(text) | set(map(chr, range(0x20, 0x7F))) | set(GENERATED)))
     key = hashlib.sha256(f"{face.path}:{face.index}:{characters}".encode()).hexdigest()[:16]
-    target = subset_folder() / f"{face.path.stem}-{face.index}-{key}.otf"
-    if not target.exists():
+    target = subset_folder(cache) / f"{face.path.stem}-{face.index}-{key}.otf"
+    if not covers(target, characters, face):
         subset_font(face, characters, target)
     return target
+
+
+def covers(path: Path, characters: str, face: Face) -> bool:
+    """Whether the font file is whole and has a glyph for every printable character asked for.
+
+    A subset left truncated by a full disk, or changed by hand, is made again
+    rather than letting the text fall back to another font.
+    """
+    from fontTools.ttLib import TTFont
+
+    try:
+        with TTFont(path, lazy=False) as font:
+            cmap = font.getBestCmap() or {}
+            font["CFF "] if "CFF " in font else font["glyf"]
+    except Exception:  # missing, truncated or not a font: fontTools raises many kinds
+        return False
+    wanted = coverage(face.path, face.index)
+    return all(ord(ch) in cmap for ch in characters if ord(ch) in wanted)
 
 
 def subset_font(face: Face, characters: str, target: Path) -> None:

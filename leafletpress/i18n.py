@@ -15,9 +15,9 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
-from . import PROJECT
+from .project import TEMPLATES
 
-CATALOGS = PROJECT / "templates" / "locale"
+CATALOGS = TEMPLATES / "locale"
 DOMAIN = "messages"
 
 

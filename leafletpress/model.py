@@ -1,7 +1,6 @@
 """The leaflet model: plain data, knowing nothing of Markdown, YAML, HTML or PDF."""
 
 from dataclasses import dataclass, field
-from typing import ClassVar
 from datetime import date
 from pathlib import Path
 
@@ -17,28 +16,32 @@ class Run:
 
 @dataclass(frozen=True)
 class Paragraph:
-    kind: ClassVar[str] = "paragraph"
+    """A paragraph of text."""
+
     runs: tuple[Run, ...]
+
+    @property
+    def introduces_list(self) -> bool:
+        """Whether it ends with a colon: 'Symptoms may include:' belongs with the list after it."""
+        return bool(self.runs) and self.runs[-1].text.rstrip().endswith((":", "："))
 
 
 @dataclass(frozen=True)
-class BulletList:
-    kind: ClassVar[str] = "list"
+class ListBlock:
+    """A list of one level: each item a line of text; numbered when ordered."""
+
     items: tuple[tuple[Run, ...], ...]
     ordered: bool = False
 
 
 @dataclass(frozen=True)
 class Subheading:
-    kind: ClassVar[str] = "subheading"
     text: str
 
 
 @dataclass(frozen=True)
 class Figure:
     """An illustration with the words every printed picture must carry."""
-
-    kind: ClassVar[str] = "figure"
 
     id: str
     path: Path
@@ -47,7 +50,7 @@ class Figure:
     credit: str
 
 
-Block = Paragraph | BulletList | Subheading | Figure
+Block = Paragraph | ListBlock | Subheading | Figure
 
 
 @dataclass(frozen=True)
@@ -117,7 +120,12 @@ class Clinic:
     leaflet_url: str = ""  # the online version, with {leaflet} and {lang} filled in
 
     def url_for(self, leaflet_id: str, lang: str) -> str:
-        return self.leaflet_url.format(leaflet=leaflet_id, lang=lang) if self.leaflet_url else ""
+        return fill_url(self.leaflet_url, leaflet_id, lang)
+
+
+def fill_url(template: str, leaflet_id: str, lang: str) -> str:
+    """An address with {leaflet} and {lang} filled in: plain replacement, never str.format on user text."""
+    return template.replace("{leaflet}", leaflet_id).replace("{lang}", lang)
 
 
 @dataclass(frozen=True)

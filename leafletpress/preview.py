@@ -8,15 +8,16 @@ page count and size, and links to it.
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
+from urllib.parse import quote
 
 from babel import Locale
 
 from . import __version__
 from .files import write_atomic
-from .html import TEMPLATES
-from .i18n import babel_locale
+from .i18n import babel_locale, direction
 from .model import Leaflet
-from .options import PAPERS
+from .project import TEMPLATES
+from .request import describe
 
 THUMBNAILS = "thumbnails"
 THUMBNAIL_WIDTH = 240  # pixels
@@ -39,26 +40,37 @@ class Entry:
         return round(self.pdf.stat().st_size / 1024)
 
 
-def describe(name: str, leaflet: Leaflet) -> tuple[str, tuple[str, ...]] | None:
+def labels(name: str, leaflet: Leaflet) -> tuple[str, tuple[str, ...]] | None:
     """The language and the labels a PDF's file name stands for, or None if it is not this leaflet's."""
-    parts = name.removesuffix(".pdf").split(".")
-    if parts[0] != leaflet.id or len(parts) < 2 or parts[1] not in leaflet.translations:
+    found = describe(name)
+    if not found or found[0] != leaflet.id or found[1].lang not in leaflet.translations:
         return None
-    headings = {s.id: s.heading for s in leaflet.translations[parts[1]].sections}
-    words = {"large-print": "Large print", "booklet": "Booklet to fold", "notes": "With notes page",
-             **{paper: paper.upper() if paper.startswith("a") else paper.title() for paper in PAPERS},
-             "reportlab": "ReportLab proof"}
-    labels = [words.get(part) or (f"Only: {headings[part]}" if part in headings else part)
-              for part in parts[2:]]
-    return parts[1], tuple(labels) or ("Standard print",)
+    options = found[1]
+    headings = {s.id: s.heading for s in leaflet.translations[options.lang].sections}
+    words = [f"Only: {headings.get(section, section)}" for section in options.sections]
+    if options.paper != "a4":
+        words.append(options.paper.upper() if options.paper.startswith("a") else options.paper.title())
+    if options.engine == "reportlab":
+        words.append("ReportLab proof")
+    words += [word for flag, word in ((options.notes, "With notes page"), (options.booklet, "Booklet to fold"),
+                                      (options.large_print, "Large print")) if flag]
+    return options.lang, tuple(words) or ("Standard print",)
 
 
-def thumbnail(pdf: Path, target: Path) -> int:
-    """Page 1 of the PDF as a PNG (redrawn only when the PDF is newer); the PDF's page count."""
+def thumbnail(pdf: Path, target: Path) -> int | None:
+    """Page 1 of the PDF as a PNG (redrawn only when the PDF is newer); the PDF's page count.
+
+    None when the PDF can't be read (truncated, say): it is left out of the gallery.
+    """
     import pypdfium2
 
-    document = pypdfium2.PdfDocument(pdf)
     try:
+        document = pypdfium2.PdfDocument(pdf)
+    except (pypdfium2.PdfiumError, OSError):
+        return None
+    try:
+        if len(document) == 0:
+            return None
         pages = len(document)
         if not target.exists() or target.stat().st_mtime_ns < pdf.stat().st_mtime_ns:
             page = document[0]
@@ -71,16 +83,21 @@ def thumbnail(pdf: Path, target: Path) -> int:
         document.close()
 
 
-def collect(folder: Path, leaflets: list[Leaflet]) -> list[Entry]:
-    entries = []
+def collect(folder: Path, leaflets: list[Leaflet]) -> tuple[list[Entry], list[Path]]:
+    """An entry for every PDF of these leaflets in the folder, and the PDFs that can't be read."""
+    entries, unreadable = [], []
     for pdf in sorted(folder.glob("*.pdf")):
         for leaflet in leaflets:
-            found = describe(pdf.name, leaflet)
+            found = labels(pdf.name, leaflet)
             if found:
                 target = folder / THUMBNAILS / f"{pdf.stem}.png"
-                entries.append(Entry(pdf, target, leaflet, found[0], found[1], thumbnail(pdf, target)))
+                pages = thumbnail(pdf, target) if pdf.is_file() else None
+                if pages is None:
+                    unreadable.append(pdf)
+                else:
+                    entries.append(Entry(pdf, target, leaflet, found[0], found[1], pages))
                 break
-    return entries
+    return entries, unreadable
 
 
 def variant_order(entry: Entry) -> tuple:
@@ -110,12 +127,12 @@ def gallery_files(folder: Path, pdfs: list[Path]) -> list[Path]:
     return [path for path in found if path.is_file() and not path.is_symlink()]
 
 
-def write_index(folder: Path, leaflets: list[Leaflet]) -> bool:
+def write_index(folder: Path, leaflets: list[Leaflet]) -> tuple[bool, list[Path]]:
     """Thumbnails and build/index.html for every PDF of these leaflets in the folder; whether
-    index.html changed."""
+    index.html changed, and the PDFs left out because they can't be read."""
     import jinja2
 
-    entries = collect(folder, leaflets)
+    entries, unreadable = collect(folder, leaflets)
     by_leaflet: dict[str, dict[str, list[Entry]]] = {}
     for entry in entries:
         by_leaflet.setdefault(entry.leaflet.id, {}).setdefault(entry.lang, []).append(entry)
@@ -125,14 +142,14 @@ def write_index(folder: Path, leaflets: list[Leaflet]) -> bool:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     page = env.get_template("index.html").render(
-        groups=groups, language_name=language_name, direction=lambda lang: "rtl" if lang.startswith("ar") else "ltr",
-        count=len(entries), version=__version__, relative=lambda p: p.relative_to(folder).as_posix())
+        groups=groups, language_name=language_name, direction=direction, count=len(entries), version=__version__,
+        relative=lambda p: quote(p.relative_to(folder).as_posix()))
     stylesheet = (TEMPLATES / "gallery.css").read_text(encoding="utf-8")
     changed = False
     for name, text in (("gallery.css", stylesheet), ("index.html", page)):
         target = folder / name
-        if target.is_file() and target.read_text(encoding="utf-8") == text:
+        if target.is_file() and target.read_bytes() == text.encode("utf-8"):
             continue  # nothing changed: leave the file (and its date) alone
         changed = True
         write_atomic(target, text.encode("utf-8"))
-    return changed
+    return changed, unreadable

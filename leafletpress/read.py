@@ -1,39 +1,45 @@
 """Read a leaflet's folder (YAML metadata, Markdown per language) into the model.
 
 Every problem is raised as a SourceError naming the file and, where there is
-one, the line, before anything is rendered.
+one, the line, before anything is rendered. Everything that comes from a file
+is checked and typed here, once: text holds no control characters, lengths
+are bounded, YAML has no aliases, addresses hold only {leaflet} and {lang};
+nothing later trusts raw text.
 """
 
 import hashlib
-import os
-import pickle
 import re
+import unicodedata
 from datetime import date
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
-from . import PROJECT, cache_folder
-from .errors import SourceError, UnknownName, display
-from .model import (BulletList, Clinic, Figure, Leaflet, Paragraph, Provenance, Run, Section,
-                    Source, Subheading, Translation, TranslationRecord)
+from .errors import SourceError, UnknownName, display, unknown
+from .model import (Clinic, Figure, Leaflet, ListBlock, Paragraph, Provenance, Run, Section, Source,
+                    Subheading, Translation, TranslationRecord)
+from .request import FILENAME_WORDS
 
-LEAFLETS = PROJECT / "leaflets"
-ASSETS = PROJECT / "assets"
 METADATA_FILE = "leaflet.yaml"
 
+LEAFLET_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 SECTION_HEADING = re.compile(r"^(?P<heading>.*?)\s*\{#(?P<id>[a-z0-9]+(?:-[a-z0-9]+)*)\}\s*$")
 LANGUAGE_FILE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 LINK_SCHEMES = ("https://", "http://", "mailto:", "tel:")
 
+#: Bounds on what a source may hold, so a careless or hostile file can't make a build run for ever.
+MAX_FILE = 256 * 1024  # bytes of a metadata or text file
+MAX_TEXT = 2000  # characters of one metadata value
+MAX_URL = 1000  # characters of a web address (a QR code holds about 2,000)
 
-def leaflet_ids(root: Path = LEAFLETS) -> list[str]:
+
+def leaflet_ids(root: Path) -> list[str]:
     """Every leaflet folder under root, by name."""
     if not root.is_dir():
         return []
     return sorted(p.name for p in root.iterdir() if (p / METADATA_FILE).is_file())
 
 
-def find_leaflet(leaflet_id: str, root: Path = LEAFLETS) -> Path:
+def find_leaflet(leaflet_id: str, root: Path) -> Path:
     """The folder of a leaflet, or UnknownName listing the ones there are."""
     known = leaflet_ids(root)
     if leaflet_id not in known:
@@ -41,7 +47,7 @@ def find_leaflet(leaflet_id: str, root: Path = LEAFLETS) -> Path:
     return root / leaflet_id
 
 
-def read_leaflet(folder: Path, assets: Path = ASSETS, problems: list | None = None) -> Leaflet:
+def read_leaflet(folder: Path, assets: Path, problems: list | None = None) -> Leaflet:
     """The whole leaflet: shared metadata and every language's text.
 
     A broken metadata file is raised. A broken language file is raised too,
@@ -49,6 +55,9 @@ def read_leaflet(folder: Path, assets: Path = ASSETS, problems: list | None = No
     returned with its other languages, so one language can't stop the rest.
     """
     meta_path = folder / METADATA_FILE
+    if not LEAFLET_ID.fullmatch(folder.name):
+        raise SourceError(folder, "a leaflet's folder name is its id: lowercase letters, digits and "
+                          "hyphens, like 'focal-dystonia'")
     meta, lines = load_yaml(meta_path, read_text(meta_path))
     fields = Fields(meta_path, meta, lines)
     provenance = read_provenance(fields)
@@ -72,67 +81,14 @@ def read_leaflet(folder: Path, assets: Path = ASSETS, problems: list | None = No
                    frozenset(unreadable))
 
 
-def read_leaflet_cached(folder: Path, problems: list, assets: Path = ASSETS) -> Leaflet:
-    """read_leaflet, kept between runs: a build with nothing changed need not parse a thing.
-
-    The cache key is every byte the model is made from — the leaflet's files, the
-    names and sizes of the assets, and the reading code itself — so any change
-    reads afresh. Only a leaflet read without a problem is kept.
-    """
-    cached = cache_file(folder, assets)
-    leaflet = load_cached(cached)
-    if leaflet is not None:
-        return leaflet
-    found: list = []
-    leaflet = read_leaflet(folder, assets, problems=found)
-    problems += found
-    if cached and not found:
-        try:
-            temporary = cached.with_name(f".{cached.name}.{os.getpid()}.tmp")
-            temporary.write_bytes(pickle.dumps(leaflet))
-            os.replace(temporary, cached)
-        except OSError:
-            pass  # no cache: the next build reads again
-    return leaflet
-
-
-def cache_file(folder: Path, assets: Path) -> Path | None:
-    try:
-        return cache_folder("leaflets") / f"{folder.name}-{sources_key(folder, assets)}.pickle"
-    except OSError:
-        return None
-
-
-def load_cached(cached: Path | None) -> Leaflet | None:
-    """The cached model, if there is one and every figure it names is still there."""
-    try:
-        leaflet = pickle.loads(cached.read_bytes())
-    except (AttributeError, OSError, pickle.UnpicklingError, EOFError, ImportError, IndexError):
-        return None
-    figures = [block.path for translation in leaflet.translations.values()
-               for section in translation.sections for block in section.blocks if block.kind == "figure"]
-    return leaflet if all(path.is_file() for path in figures) else None
-
-
-def sources_key(folder: Path, assets: Path) -> str:
-    digest = hashlib.sha256()
-    code = Path(__file__).resolve().parent
-    for path in [code / "read.py", code / "model.py", code / "errors.py", *sorted(folder.iterdir())]:
-        if path.is_file():
-            digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    for path in sorted(assets.iterdir()) if assets.is_dir() else []:
-        digest.update(f"{path.name}:{path.stat().st_size}:{path.stat().st_mtime_ns}".encode())
-    # The model holds the folder as it was named: relative names are relative to here.
-    digest.update(f"{folder}:{'' if folder.is_absolute() else os.getcwd()}".encode())
-    return digest.hexdigest()[:24]
-
-
 def language_files(folder: Path) -> dict[str, Path]:
     return {p.stem: p for p in sorted(folder.glob("*.md")) if LANGUAGE_FILE.match(p.stem)}
 
 
 def read_text(path: Path) -> str:
     try:
+        if path.stat().st_size > MAX_FILE:
+            raise SourceError(path, f"is larger than {MAX_FILE // 1024} KB; a leaflet's file is much smaller")
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise SourceError(path, "file not found") from None
@@ -143,20 +99,28 @@ def read_text(path: Path) -> str:
 
 
 def load_yaml(path: Path, text: str, first_line: int = 1) -> tuple[dict, dict]:
-    """A YAML mapping and the line of every key in it, as ('a', 'b') -> line."""
+    """A YAML mapping and the line of every key in it, as ('a', 'b') -> line.
+
+    Only plain data: dates stay text (Fields.date reads them, with their line),
+    keys are text, and anchors and aliases are refused, so a file can't make a
+    billion values out of a few lines.
+    """
     import yaml
 
-    # libyaml's parser when PyYAML has it, else the pure-Python one: the same safe subset of YAML.
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+    loader = yaml_loader()(text)
     try:
         node = loader.get_single_node()
+        if node is not None:
+            refuse_aliases(path, node, first_line)
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = first_line + mark.line if mark else None
         raise SourceError(path, f"malformed YAML: {error.problem or error.context}", line) from None
     except yaml.YAMLError as error:
-        raise SourceError(path, f"malformed YAML: {error}") from None
+        raise SourceError(path, f"malformed YAML: {one_line(error)}") from None
+    except (ValueError, TypeError, RecursionError) as error:
+        raise SourceError(path, f"malformed YAML: {one_line(error)}") from None
     finally:
         loader.dispose()
     if data is None:
@@ -166,6 +130,48 @@ def load_yaml(path: Path, text: str, first_line: int = 1) -> tuple[dict, dict]:
     lines: dict[tuple, int] = {}
     _collect_lines(node, (), first_line, lines)
     return data, lines
+
+
+@lru_cache(maxsize=1)
+def yaml_loader():
+    """PyYAML's safe loader (libyaml's when there is one) that leaves dates and times as text."""
+    import yaml
+
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class PlainLoader(base):
+        pass
+
+    PlainLoader.yaml_implicit_resolvers = {
+        first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in base.yaml_implicit_resolvers.items()}
+    return PlainLoader
+
+
+def refuse_aliases(path: Path, root, first_line: int) -> None:
+    """Raise a SourceError at the first node reached twice (an alias) or a key that is not text."""
+    import yaml
+
+    seen: set[int] = set()
+    pending = [root]
+    while pending:
+        node = pending.pop()
+        if id(node) in seen:
+            raise SourceError(path, "YAML anchors and aliases (& and *) are not supported: write the "
+                              "value out", first_line + node.start_mark.line)
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if not isinstance(key, yaml.ScalarNode) or key.tag != "tag:yaml.org,2002:str":
+                    raise SourceError(path, f"a key must be text, not {key.value!r}: quote it",
+                                      first_line + key.start_mark.line)
+                pending += [key, value]
+        elif isinstance(node, yaml.SequenceNode):
+            pending += node.value
+
+
+def one_line(error: Exception) -> str:
+    return " ".join(str(error).split())[:300]
 
 
 def _collect_lines(node, prefix: tuple, first_line: int, lines: dict) -> None:
@@ -206,13 +212,20 @@ class Fields:
             self.fail(key, f"missing {key!r}" + (f" in {where}" if where else ""))
         return value
 
-    def text(self, key, required: bool = True) -> str:
+    def text(self, key, required: bool = True, lines: bool = False, limit: int = MAX_TEXT) -> str:
+        """Text, stripped; with lines, it may hold line breaks (an address)."""
         value = self._get(key, required)
         if value is None:
             return ""
         if isinstance(value, (dict, list)) or not str(value).strip():
             self.fail(key, f"{key!r} must be non-empty text")
-        return str(value).strip()
+        text = str(value).strip()
+        if len(text) > limit:
+            self.fail(key, f"{key!r} is {len(text)} characters long; at most {limit} are allowed")
+        bad = control_character(text, allowed="\n" if lines else "")
+        if bad:
+            self.fail(key, f"{key!r} holds a control character ({bad}); write plain text")
+        return text
 
     def quoted(self, key) -> str:
         """Text that YAML must not read as a number: 1.10 would become 1.1, 0012ab an error."""
@@ -223,12 +236,15 @@ class Fields:
 
     def date(self, key, required: bool = True) -> date | None:
         value = self._get(key, required)
-        if value is None or isinstance(value, date):
-            return value
-        try:
-            return date.fromisoformat(str(value))
-        except ValueError:
+        if value is None:
+            return None
+        text = str(value).strip()
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
             self.fail(key, f"{key!r} must be a date written YYYY-MM-DD, not {value!r}")
+        try:
+            return date.fromisoformat(text)
+        except ValueError as error:
+            self.fail(key, f"{key!r} is not a day of the calendar: {text} ({error})")
 
     def mapping(self, key, required: bool = True) -> "Fields":
         value = self._get(key, required)
@@ -251,7 +267,22 @@ class Fields:
         return result
 
     def keys(self) -> list[str]:
-        return list(self.data)
+        return [str(key) for key in self.data]
+
+
+def control_character(text: str, allowed: str = "") -> str:
+    """The first control or format character in text, described; '' when there is none.
+
+    Such characters print as nothing or as boxes, and a form feed or a carriage
+    return could break out of the CSS string the footer is written into.
+    Joiners and bidi marks are allowed: scripts need them.
+    """
+    for ch in text:
+        if ch in allowed or ch in "\u200c\u200d\u200e\u200f":
+            continue
+        if unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn") or ch in "\u2028\u2029\u202a\u202b\u202c\u202d\u202e":
+            return f"U+{ord(ch):04X}"
+    return ""
 
 
 MAX_REVIEW_YEARS = 3  # Patient Information Forum: review at least every three years
@@ -267,7 +298,7 @@ def read_provenance(fields: Fields) -> Provenance:
     if next_review > add_years(last_reviewed, MAX_REVIEW_YEARS):
         fields.fail("next_review", f"next_review must be at most {MAX_REVIEW_YEARS} years after "
                     f"last_reviewed ({add_years(last_reviewed, MAX_REVIEW_YEARS)})")
-    sources = tuple(Source(item.text("title"), item.text("publisher"), item.text("url"))
+    sources = tuple(Source(item.text("title"), item.text("publisher"), web_address(item, "url"))
                     for item in fields.items("sources"))
     return Provenance(produced_by=fields.text("produced_by"), version=fields.quoted("version"),
                       published=published, last_reviewed=last_reviewed, next_review=next_review,
@@ -277,30 +308,31 @@ def read_provenance(fields: Fields) -> Provenance:
 
 
 def web_address(fields: Fields, key: str) -> str:
-    """An optional https address; {leaflet} and {lang} may stand in it."""
-    url = fields.text(key, required=False)
+    """An optional https address; {leaflet} and {lang} may stand in it, and no other braces."""
+    url = fields.text(key, required=False, limit=MAX_URL)
     if url and not url.startswith("https://"):
         fields.fail(key, f"{key!r} must be an https:// address, not {url!r}")
-    try:
-        url.format(leaflet="x", lang="x")
-    except (KeyError, IndexError, ValueError):
+    if re.search(r"\s", url):
+        fields.fail(key, f"{key!r} must not hold spaces")
+    if "{" in url.replace("{leaflet}", "").replace("{lang}", "") or \
+            "}" in url.replace("{leaflet}", "").replace("{lang}", ""):
         fields.fail(key, f"{key!r} may hold only {{leaflet}} and {{lang}} in braces")
     return url
 
 
-def read_clinic(path: Path, assets: Path = ASSETS) -> Clinic:
+def read_clinic(path: Path, assets: Path) -> Clinic:
     """A clinic's branding file: name, contact details, logo (in assets/), online address of leaflets."""
     data, lines = load_yaml(path, read_text(path))
     fields = Fields(path, data, lines)
     known = {"name", "phone", "address", "website", "email", "logo", "logo_alt", "leaflet_url"}
     for key in fields.keys():
         if key not in known:
-            raise UnknownName("clinic field", key, sorted(known), where=f"{display(path)}:{fields.line(key)}")
+            raise SourceError(path, unknown("clinic field", key, sorted(known)), fields.line(key))
     logo = asset_path(fields, "logo", assets) if fields.data.get("logo") else None
     if logo and not fields.data.get("logo_alt"):
         fields.fail("logo", "a logo needs logo_alt, the text a screen reader says for it")
     return Clinic(name=fields.text("name"), path=path, phone=fields.text("phone", required=False),
-                  address=fields.text("address", required=False),
+                  address=fields.text("address", required=False, lines=True),
                   website=web_address(fields, "website"), email=fields.text("email", required=False),
                   logo=logo, logo_alt=fields.text("logo_alt", required=False),
                   leaflet_url=web_address(fields, "leaflet_url"))
@@ -320,8 +352,7 @@ def read_translation(path: Path, lang: str, shared: Fields, figures: Fields,
     words = fields.mapping("figures", required=False)
     for figure_id in words.keys():
         if figure_id not in figures.keys():
-            raise UnknownName("figure", figure_id, figures.keys(),
-                              where=f"{display(path)}:{words.line(figure_id)}")
+            raise SourceError(path, unknown("figure", figure_id, figures.keys()), words.line(figure_id))
     placed = {figures.mapping(figure_id).text("section"): read_figure(figure_id, figures, words, assets)
               for figure_id in figures.keys()}
     sections = parse_sections(path, body, body_line, placed)
@@ -329,8 +360,8 @@ def read_translation(path: Path, lang: str, shared: Fields, figures: Fields,
     for figure_id in figures.keys():
         section_id = figures.mapping(figure_id).text("section")
         if section_id not in known:
-            raise UnknownName("section", section_id, known,
-                              where=f"{display(figures.path)}:{figures.line(figure_id, 'section')}")
+            raise SourceError(figures.path, unknown("section", section_id, known),
+                              figures.line(figure_id, "section"))
     record = None
     if lang != shared.text("source_language"):
         record = read_record(fields.mapping("translation"))
@@ -374,15 +405,26 @@ def refused_without(fields: Fields, key: str, message: str) -> str:
 
 
 def asset_path(fields: Fields, key: str, assets: Path) -> Path:
-    """A file named in metadata, which must lie inside the assets folder."""
+    """A file named in metadata: a regular file that lies inside the assets folder, links followed."""
     name = fields.text(key)
     relative = PurePosixPath(name)
-    if relative.is_absolute() or ".." in relative.parts or ":" in name:
+    if relative.is_absolute() or ".." in relative.parts or ":" in name or "\\" in name:
         fields.fail(key, f"{key!r} must be a file name inside {display(assets)}/, not {name!r}")
     path = assets / relative
     if not path.is_file():
         fields.fail(key, f"illustration {name!r} not found in {display(assets)}/")
+    if not inside(path, assets):
+        fields.fail(key, f"{name!r} is a link to a file outside {display(assets)}/; put the file itself there")
     return path
+
+
+def inside(path: Path, folder: Path) -> bool:
+    """Whether path, once every link is followed, is a regular file inside folder."""
+    try:
+        resolved = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return False
+    return resolved.is_file() and resolved.is_relative_to(folder.resolve())
 
 
 def split_front_matter(path: Path, text: str) -> tuple[tuple[dict, dict], str, int]:
@@ -402,7 +444,9 @@ def split_front_matter(path: Path, text: str) -> tuple[tuple[dict, dict], str, i
 def markdown():
     from markdown_it import MarkdownIt
 
-    parser = MarkdownIt("commonmark", {"html": True})
+    # Tables and strikethrough are recognised only to be refused with their line,
+    # rather than printed as pipes and tildes.
+    parser = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
     # Let every link and image through the parser, so that those we refuse are
     # refused with a message rather than printed as literal Markdown.
     parser.validateLink = lambda url: True
@@ -445,11 +489,15 @@ def section_heading(path: Path, text: str, line: int) -> tuple[str, str]:
     match = SECTION_HEADING.match(text)
     if not match or not match["heading"]:
         raise SourceError(path, f"section heading needs a stable id, like '## {text} {{#overview}}'", line)
+    if match["id"] in FILENAME_WORDS:
+        raise SourceError(path, f"{match['id']!r} can't be a section id: PDF file names use it for an "
+                          "option; choose another", line)
     return match["heading"], match["id"]
 
 
 UNSUPPORTED = {"fence": "code blocks", "code_block": "code blocks", "blockquote_open": "block quotes",
                "hr": "horizontal rules", "table_open": "tables"}
+INLINE_UNSUPPORTED = {"s_open": "strikethrough", "s_close": "strikethrough"}
 
 
 def parse_block(path: Path, tokens: list, index: int, first_line: int):
@@ -486,7 +534,7 @@ def parse_list(path: Path, tokens: list, index: int, first_line: int):
         elif token.type not in ("list_item_open", "list_item_close", "paragraph_open", "paragraph_close"):
             parse_block(path, tokens, index, first_line)  # raises for what a list can't hold
         index += 1
-    return BulletList(tuple(items), opening.type == "ordered_list_open"), index + 1
+    return ListBlock(tuple(items), opening.type == "ordered_list_open"), index + 1
 
 
 def plain_text(path: Path, inline, line: int | None) -> str:
@@ -511,8 +559,9 @@ def inline_runs(path: Path, inline, line: int | None) -> tuple[Run, ...]:
             raise SourceError(path, "italics are hard to read in clear print; use **bold** for emphasis", line)
         elif kind == "link_open":
             href = child.attrs.get("href", "")
-            if not str(href).startswith(LINK_SCHEMES):
-                raise SourceError(path, f"links must be https:, mailto: or tel:, not {href!r}", line)
+            if not str(href).startswith(LINK_SCHEMES) or len(str(href)) > MAX_URL:
+                raise SourceError(path, f"links must be https:, mailto: or tel: addresses of at most {MAX_URL} "
+                                  f"characters, not {str(href)[:80]!r}", line)
         elif kind == "link_close":
             href = None
         elif kind == "image":
@@ -521,7 +570,11 @@ def inline_runs(path: Path, inline, line: int | None) -> tuple[Run, ...]:
         elif kind == "html_inline":
             raise SourceError(path, "raw HTML is not allowed in leaflet text", line)
         else:
-            raise SourceError(path, f"{kind} is not supported in leaflet text", line)
+            raise SourceError(path, f"{INLINE_UNSUPPORTED.get(kind, kind)} is not supported in leaflet text", line)
+    for run in runs:
+        bad = control_character(run.text + (run.href or ""))
+        if bad:
+            raise SourceError(path, f"the text holds a control character ({bad}); write plain text", line)
     return merge_runs(runs)
 
 

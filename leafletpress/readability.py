@@ -8,7 +8,7 @@ bulleted list would read as one endless sentence. textstat is pinned to
 import re
 from dataclasses import dataclass
 
-from .model import Section
+from .model import ListBlock, Paragraph, Section, Subheading
 
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
@@ -57,12 +57,13 @@ def sentences(section: Section) -> list[str]:
     """The section's text as sentences: heading, subheadings and list items each count as one."""
     found = [section.heading]
     for block in section.blocks:
-        if block.kind == "paragraph":
-            found += SENTENCE_END.split(_plain(block.runs))
-        elif block.kind == "list":
-            found += [_plain(item) for item in block.items]
-        elif block.kind == "subheading":
-            found.append(block.text)
+        match block:
+            case Paragraph(runs=runs):
+                found += SENTENCE_END.split(_plain(runs))
+            case ListBlock(items=items):
+                found += [_plain(item) for item in items]
+            case Subheading(text=text):
+                found.append(text)
     return [s.strip() for s in found if s.strip()]
 
 

@@ -6,10 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from leafletpress import PROJECT
-from leafletpress.cli import main
-
-FIXTURES = Path(__file__).parent / "fixtures"
+from .helpers import FIXTURES, main
 
 
 @pytest.fixture(scope="session")
@@ -52,6 +49,3 @@ def no_weasyprint_warnings(caplog):
                 and r.levelno >= logging.WARNING]
     assert not problems, problems
 
-
-def project_file(*parts: str) -> Path:
-    return PROJECT.joinpath(*parts)

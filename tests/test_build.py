@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from leafletpress import PROJECT
-from leafletpress.build import Job, build_one, write_atomic
-from leafletpress.cli import main
-from leafletpress.options import Options
-from leafletpress.read import read_leaflet
+from leafletpress.build import Job, render_job
+from leafletpress.files import write_atomic
+from leafletpress.request import Options
+
+from .helpers import FIXTURES, PROJECT, leaflet as read, main, project
 
 NO_OP = """
 import sys
@@ -84,10 +84,10 @@ def test_interrupted_write_leaves_nothing_behind(tmp_path, monkeypatch):
 
 
 def test_incomplete_pdf_is_never_written(tmp_path, monkeypatch):
-    leaflet = read_leaflet(PROJECT / "tests" / "fixtures" / "leaflets" / "tiny")
-    monkeypatch.setattr("leafletpress.engines.render", lambda leaflet, options: b"%PDF-1.7 cut short")
-    error = build_one(Job(leaflet, Options("en"), tmp_path / "x.pdf"))
-    assert error == f"{tmp_path / 'x.pdf'}: the engine produced no complete PDF; nothing written"
+    leaflet = read(FIXTURES / "leaflets" / "tiny")
+    monkeypatch.setattr("leafletpress.engines.render", lambda document, engine, project: b"%PDF-1.7 cut short")
+    error = render_job(Job(leaflet, Options("en"), tmp_path / "x.pdf", project()))
+    assert str(error) == f"{tmp_path / 'x.pdf'}: the engine produced no complete PDF; nothing written"
     assert list(tmp_path.iterdir()) == []
 
 
@@ -95,8 +95,7 @@ def test_missing_glyph_is_named_before_printing(leaflets_dir, tmp_path):
     tiny = leaflets_dir / "tiny"
     text = tiny / "en.md"
     text.write_text(text.read_text().replace("Treatment words here.", "Treatment words नमस्ते here."))
-    leaflet = read_leaflet(tiny)
-    error = build_one(Job(leaflet, Options("en"), tmp_path / "x.pdf"))
+    error = str(render_job(Job(read(tiny), Options("en"), tmp_path / "x.pdf", project())))
     assert error.startswith(f"{text}:17: no font for 'en' (Atkinson Hyperlegible) can print "
                             "'न' (U+0928 DEVANAGARI LETTER NA)")
     assert "it would print as an empty box" in error

@@ -5,11 +5,11 @@ import shutil
 
 import pytest
 
-from leafletpress.cli import main
+from .helpers import main
 from leafletpress.errors import display
 from leafletpress.read import source_hash
 
-from .conftest import FIXTURES
+from .helpers import FIXTURES
 
 
 def make_translation(leaflets_dir, lang="fr", drop_section=False, source_version=None):
@@ -128,12 +128,12 @@ def test_the_damaged_seed_is_reported_line_by_line(capsys):
 def test_readability_matches_textstat_on_a_known_text():
     import textstat
 
-    from leafletpress.model import BulletList, Paragraph, Run, Section
+    from leafletpress.model import ListBlock, Paragraph, Run, Section
     from leafletpress.readability import score
 
     section = Section("overview", "What is focal dystonia", (
         Paragraph((Run("Focal dystonia is a movement disorder. It affects one part of your body."),)),
-        BulletList(((Run("Eyelid spasms"),), (Run("Neck twisting"),))),
+        ListBlock(((Run("Eyelid spasms"),), (Run("Neck twisting"),))),
     ))
     known = ("What is focal dystonia. Focal dystonia is a movement disorder. "
              "It affects one part of your body. Eyelid spasms. Neck twisting.")

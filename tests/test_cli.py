@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from leafletpress import PROJECT
-from leafletpress.cli import main
+from .helpers import PROJECT
+from .helpers import main
 
 
 def run_cli(capsys, *args: str) -> tuple[int, str, str]:

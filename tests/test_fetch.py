@@ -3,10 +3,18 @@
 import pytest
 from weasyprint.urls import FatalURLFetchingError
 
-from leafletpress import PROJECT
-from leafletpress.engines.weasyprint import fetcher, render_document
+from leafletpress.engines.weasyprint import render_document
 from leafletpress.errors import RenderError
-from leafletpress.fetch import RefusedURL
+from leafletpress.fetch import LocalFetcher, RefusedURL
+from leafletpress.fonts import LATIN, font_folders
+from leafletpress.project import TEMPLATES
+
+from .helpers import ASSETS, PROJECT
+
+
+def fetcher() -> LocalFetcher:
+    """The fetcher the HTML engine uses: assets, templates and fonts, nothing else."""
+    return LocalFetcher([ASSETS, TEMPLATES, *font_folders(None)])
 
 CSS = "@page { size: A4; }"
 
@@ -24,8 +32,10 @@ def test_fetcher_refuses(url):
         fetcher().fetch(url)
 
 
-def test_fetcher_reads_assets_and_fonts():
-    assert fetcher().fetch((PROJECT / "templates" / "leaflet.css").as_uri()).read().startswith(b"/*")
+def test_fetcher_reads_assets_templates_and_fonts():
+    assert fetcher().fetch((ASSETS / "carbon-monoxide-oxygen.svg").as_uri()).read().count(b"<svg") == 1
+    assert fetcher().fetch((TEMPLATES / "leaflet.css").as_uri()).read().startswith(b"/*")
+    assert fetcher().fetch(LATIN[0].path.as_uri()).read()[:4] == b"\x00\x01\x00\x00"
 
 
 @pytest.mark.parametrize("planted", [

@@ -2,7 +2,7 @@
 
 import pytest
 
-from leafletpress.cli import main
+from .helpers import main
 
 from .pdf import text
 

@@ -4,13 +4,14 @@ import pdfplumber
 import pikepdf
 import pytest
 
-from leafletpress.html import render_html
-from leafletpress.options import Options
-from leafletpress.read import LEAFLETS, read_leaflet
+from leafletpress.document import build_document
+from leafletpress.templating import render_html
+from leafletpress.request import Options
+from .helpers import LEAFLETS, leaflet as read_default
 
 from .pdf import char_sizes, embedded_fonts, font_names, text
 
-LEAFLET = read_leaflet(LEAFLETS / "focal-dystonia")
+LEAFLET = read_default()
 LANGS = ["en", "es", "ar", "zh-Hans"]
 PAGE_ONE = {"en": "Page 1 of", "es": "Página 1 de", "ar": "صفحة 1 من", "zh-Hans": "第 1 页，共"}
 PUBLISHED = {"en": "November 24, 2026", "es": "24 de noviembre de 2026", "ar": "24 نوفمبر 2026",
@@ -55,7 +56,7 @@ def test_fixed_wording_and_dates_in_the_language(built, lang):
         # order, so an Arabic line holding numbers is checked word by word.
         for word in PAGE_ONE[lang].split() + PUBLISHED[lang].split()[::2]:
             assert word in page_one
-        assert "نوفمبر" in render_html(LEAFLET, Options(lang))
+        assert "نوفمبر" in render_html(build_document(LEAFLET, Options(lang)))
     else:
         assert squeeze(PAGE_ONE[lang]) in squeeze(page_one)
         assert squeeze(PUBLISHED[lang]) in squeeze(page_one)
@@ -86,7 +87,8 @@ def test_pdf_size(built, lang, large):
 
 @pytest.mark.parametrize("lang", ["es", "ar", "zh-Hans"])
 def test_unreviewed_translation_says_so(built, lang):
-    assert squeeze(DRAFT_NOTICE[lang]) in squeeze(text(pdf_for(built, lang)))
+    # pypdf may put a right-to-left line's final full stop at its start: the words are what count.
+    assert squeeze(DRAFT_NOTICE[lang]).rstrip(".") in squeeze(text(pdf_for(built, lang)))
 
 
 def test_source_language_has_no_translation_notice(built):
@@ -128,10 +130,10 @@ def test_chinese_breaks_lines_between_characters(built):
 
 def test_chinese_font_subset_is_reproducible(built, tmp_path, monkeypatch):
     import leafletpress.fonts
-    from leafletpress.cli import main
+    from .helpers import main
 
     (tmp_path / "fonts").mkdir()
-    monkeypatch.setattr(leafletpress.fonts, "subset_folder", lambda: tmp_path / "fonts")  # made afresh
+    monkeypatch.setattr(leafletpress.fonts, "subset_folder", lambda cache: tmp_path / "fonts")  # made afresh
     again = tmp_path / "zh.pdf"
     assert main(["build", "focal-dystonia", "--lang", "zh-Hans", "--output", str(again)]) == 0
     assert len(list((tmp_path / "fonts").glob("*.otf"))) == 2
@@ -139,7 +141,7 @@ def test_chinese_font_subset_is_reproducible(built, tmp_path, monkeypatch):
 
 
 def test_phone_number_inside_arabic_keeps_its_order(build_one):
-    from leafletpress import PROJECT
+    from .helpers import PROJECT
 
     pdf = build_one("focal-dystonia", "--lang", "ar", "--clinic", str(PROJECT / "clinic.example.yaml"))
     with pdfplumber.open(pdf) as document:

@@ -4,12 +4,12 @@ from collections import Counter
 
 import pytest
 
-from leafletpress.read import LEAFLETS, read_leaflet
+from .helpers import LEAFLETS, leaflet as read_default
 
 from .pdf import (char_sizes, embedded_fonts, figure_alts, font_names, page_sizes_mm, structure,
                   text)
 
-LEAFLET = read_leaflet(LEAFLETS / "focal-dystonia")
+LEAFLET = read_default()
 EN = LEAFLET.translations["en"]
 HEADINGS = {section.id: section.heading for section in EN.sections}
 
@@ -139,7 +139,7 @@ def test_fonts_embedded_and_pinned(standard, large):
 
 
 def test_identical_bytes_on_rebuild(tmp_path, standard):
-    from leafletpress.cli import main
+    from .helpers import main
     again = tmp_path / "again.pdf"
     assert main(["build", "focal-dystonia", "--output", str(again)]) == 0
     assert again.read_bytes() == standard.read_bytes()

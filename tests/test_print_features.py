@@ -5,15 +5,15 @@ import pikepdf
 import pytest
 from pypdf import PdfReader
 
-from leafletpress import PROJECT
+from .helpers import PROJECT
 from leafletpress.booklet import saddle_order
-from leafletpress.cli import main
-from leafletpress.read import LEAFLETS, read_leaflet
+from .helpers import main
+from .helpers import LEAFLETS, leaflet as read_default
 
 from .pdf import char_sizes, figure_alts, page_sizes_mm, structure, text
 
 CLINIC = PROJECT / "clinic.example.yaml"
-EN = read_leaflet(LEAFLETS / "focal-dystonia").translations["en"]
+EN = read_default().translations["en"]
 URL = "https://riverside.example.org/leaflets/focal-dystonia/en"
 
 

@@ -1,14 +1,14 @@
 """The shipped focal dystonia leaflet, read into the model: repaired, complete and in order."""
 
-from leafletpress.model import BulletList, Figure, Paragraph
-from leafletpress.read import LEAFLETS, read_leaflet
+from leafletpress.model import ListBlock, Figure, Paragraph
+from .helpers import LEAFLETS, leaflet as read_default
 
 SECTIONS = ["overview", "causes", "risk-factors", "symptoms", "diagnosis", "treatment",
             "worsening-factors", "prevention"]
 
 
 def leaflet():
-    return read_leaflet(LEAFLETS / "focal-dystonia")
+    return read_default()
 
 
 def test_sections_in_order():
@@ -27,15 +27,15 @@ def test_every_sentence_that_introduces_a_list_has_one():
         blocks = [b for b in section.blocks if not isinstance(b, Figure)]
         for block, after in zip(blocks, [*blocks[1:], None]):
             if isinstance(block, Paragraph) and block.runs[-1].text.rstrip().endswith(":"):
-                assert isinstance(after, BulletList) and after.items, (section.id, block)
+                assert isinstance(after, ListBlock) and after.items, (section.id, block)
 
 
 def test_restored_lists():
     text = leaflet().translations["en"]
     treatment = next(s for s in text.sections if s.id == "treatment")
     prevention = next(s for s in text.sections if s.id == "prevention")
-    assert any(isinstance(b, BulletList) and len(b.items) >= 3 for b in treatment.blocks)
-    assert any(isinstance(b, BulletList) and len(b.items) >= 3 for b in prevention.blocks)
+    assert any(isinstance(b, ListBlock) and len(b.items) >= 3 for b in treatment.blocks)
+    assert any(isinstance(b, ListBlock) and len(b.items) >= 3 for b in prevention.blocks)
 
 
 def test_figure_beside_the_causes():

@@ -14,19 +14,21 @@ import pdfplumber
 import pytest
 from pypdf import PdfReader
 
-from leafletpress import PROJECT
+from .helpers import PROJECT
 from leafletpress.cli import main
 from leafletpress.engines import reportlab as engine
 from leafletpress.errors import RenderError
 from leafletpress.fonts import script_of
 from leafletpress.i18n import translations
-from leafletpress.model import BulletList, Leaflet, Run
-from leafletpress.options import Options
-from leafletpress.read import LEAFLETS, read_leaflet
+from leafletpress.model import ListBlock, Leaflet, Run
+from leafletpress.request import Options
+from leafletpress.document import build_document
+
+from .helpers import LEAFLETS, leaflet as read_default, project
 
 from .pdf import char_sizes, embedded_fonts, font_names, page_sizes_mm
 
-LEAFLET = read_leaflet(LEAFLETS / "focal-dystonia")
+LEAFLET = read_default()
 LATIN = [lang for lang in LEAFLET.languages if script_of(lang) == "Latin"]
 VARIANTS = {
     "standard": (),
@@ -137,7 +139,7 @@ def test_clinically_reviewed_leaflet_with_links_and_numbered_list(build_one, lea
         "1. First step\n2. Second step\n"), encoding="utf-8")
     args = ("tiny", "--leaflets-dir", str(leaflets_dir))
     weasy, reportlab = build_one(*args), build_one(*args, "--engine", "reportlab")
-    tiny = read_leaflet(leaflets_dir / "tiny")
+    tiny = read_default(leaflets_dir / "tiny")
 
     def words(path):
         found = body_words(path, tiny.translations["en"].title, "en", tiny.provenance.version)
@@ -274,7 +276,7 @@ def test_every_language_means_every_latin_language(capsys, tmp_path):
 
 def test_render_refuses_non_latin_directly():
     with pytest.raises(RenderError, match="weasyprint"):
-        engine.render(LEAFLET, Options("ar", engine="reportlab"))
+        engine.render(build_document(LEAFLET, Options("ar", engine="reportlab")), project())
 
 
 # Failures are one line, never a traceback
@@ -294,7 +296,7 @@ def test_unreadable_svg_is_one_line_render_error(tmp_path):
     blocks = LEAFLET.translations["en"].sections[1].blocks
     leaflet = with_causes([replace(blocks[0], path=broken), *blocks[1:]])
     with pytest.raises(RenderError) as caught:
-        engine.render(leaflet, Options("en", engine="reportlab"))
+        engine.render(build_document(leaflet, Options("en", engine="reportlab")), project())
     message = str(caught.value)
     assert "broken.svg" in message and "\n" not in message
 
@@ -302,8 +304,8 @@ def test_unreadable_svg_is_one_line_render_error(tmp_path):
 def test_figure_beside_text_taller_than_a_page_is_stacked_instead():
     """Side by side, the section's opening would not fit a page: the figure goes above the text."""
     blocks = LEAFLET.translations["en"].sections[1].blocks
-    long_list = BulletList(tuple((Run(f"Item number {i} of a very long list"),) for i in range(45)))
+    long_list = ListBlock(tuple((Run(f"Item number {i} of a very long list"),) for i in range(45)))
     leaflet = with_causes([*blocks[:2], long_list, *blocks[2:]])
-    pdf = engine.render(leaflet, Options("en", engine="reportlab"))
+    pdf = engine.render(build_document(leaflet, Options("en", engine="reportlab")), project())
     text = " ".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages)
     assert text.index("Picture:") < text.index("Item number 0") < text.index("Item number 44")

@@ -1,9 +1,14 @@
-"""The PDF engines; each is imported only when a build uses it."""
+"""The PDF engines: each turns a Document into PDF bytes, and is imported only when a build uses it.
+
+An engine is a module with `render(document, project) -> bytes`. It reads only
+regular files inside the project's assets (and the tool's templates and
+fonts), whatever the leaflet's content asks for.
+"""
 
 import importlib
 
-from ..model import Leaflet
-from ..options import Options
+from ..document import Document
+from ..project import Project
 
 
 def load(engine: str):
@@ -11,6 +16,6 @@ def load(engine: str):
     return importlib.import_module(f"{__name__}.{engine}")
 
 
-def render(leaflet: Leaflet, options: Options) -> bytes:
-    """The leaflet as PDF bytes, through the engine the options name."""
-    return load(options.engine).render(leaflet, options)
+def render(document: Document, engine: str, project: Project) -> bytes:
+    """The document as PDF bytes, through the named engine."""
+    return load(engine).render(document, project)

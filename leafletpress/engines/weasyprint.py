@@ -1,4 +1,4 @@
-"""The HTML engine: Jinja2 HTML and CSS laid out by WeasyPrint into a tagged PDF/UA-1."""
+"""The HTML engine: the Document as Jinja2 HTML and CSS, laid out by WeasyPrint into a tagged PDF/UA-1."""
 
 import logging
 
@@ -6,25 +6,20 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError
 
+from ..document import Document
 from ..errors import RenderError
 from ..fetch import LocalFetcher
 from ..fonts import font_folders
-from ..html import TEMPLATES, check_printable, page_css, render_html
-from ..model import Leaflet
-from ..options import Options
-from ..read import ASSETS
+from ..project import TEMPLATES, Project
+from ..templating import page_css, render_html
 
 PDF_VARIANT = "pdf/ua-1"
 
 
-def fetcher() -> LocalFetcher:
-    return LocalFetcher([ASSETS, TEMPLATES, *font_folders()])
-
-
-def render(leaflet: Leaflet, options: Options) -> bytes:
-    html = render_html(leaflet, options)
-    printed = check_printable(leaflet, options, html)
-    return render_document(html, page_css(leaflet, options, printed), fetcher())
+def render(document: Document, project: Project) -> bytes:
+    fonts_cache = project.cache_folder("fonts")
+    url_fetcher = LocalFetcher([project.assets, TEMPLATES, *font_folders(fonts_cache)])
+    return render_document(render_html(document), page_css(document, fonts_cache), url_fetcher)
 
 
 def render_document(html: str, css: str, url_fetcher: LocalFetcher) -> bytes:

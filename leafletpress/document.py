@@ -1,0 +1,316 @@
+"""The printed view of a leaflet: the model with one PDF's options and the fixed wording applied.
+
+build_document() is the one place that decides what a leaflet says about
+itself and in which words: which sections are printed and where the figure
+goes, the notices a reader must see, the care-team, About and notes boxes,
+the footer, and every piece of fixed wording from the reader's catalog. The
+HTML templates walk a Document, the ReportLab engine maps it to flowables,
+and the other formats read it too: a change to what is printed is made here
+once. A Document holds only text, model blocks and layout tokens; it knows no
+HTML and no PDF.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from .errors import UnknownName
+from .i18n import catalog_folder, direction, format_date, translations
+from .model import Block, Figure, Leaflet, ListBlock, Paragraph, Run, Section, Subheading, fill_url
+from .request import Options
+from .style import Paper, Style
+
+BULLET = "\u2022"
+
+
+@dataclass(frozen=True)
+class ClinicBanner:
+    """The clinic's name, and its logo if it has one, above the title."""
+
+    name: str
+    logo: Path | None
+    logo_alt: str
+
+
+@dataclass(frozen=True)
+class TitleBlock:
+    banner: ClinicBanner | None
+    title: str
+    subtitle: str
+    warnings: tuple[str, ...]  # must be seen: bold, boxed, black on pale yellow
+    dates: str  # "Published: … · Next review: … · Version 1.0"
+    notices: tuple[str, ...]  # small print under the dates
+    partial: str  # which sections a partial handout holds; "" for the whole leaflet
+
+
+@dataclass(frozen=True)
+class PrintedSection:
+    """A section as printed: its figure placed beside (or above) the opening blocks."""
+
+    id: str
+    heading: str
+    figure: Figure | None
+    beside: tuple[Block, ...]  # the opening blocks, up to the first list, printed with the figure
+    rest: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class Detail:
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class ContactBox:
+    """Who to ask: the clinic's details, or labelled lines to write them on."""
+
+    heading: str
+    lead: str
+    clinic_name: str
+    clinic_address: tuple[str, ...]
+    details: tuple[Detail, ...]
+    write_in: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class OnlineCopy:
+    """The leaflet's address online, printed beside a QR code."""
+
+    url: str
+    lead: str
+    qr_alt: str
+
+
+@dataclass(frozen=True)
+class SourceLine:
+    text: str  # "Publisher: Title."
+    url: str
+
+
+@dataclass(frozen=True)
+class AboutBox:
+    """Who made the leaflet, when, from what: the Patient Information Forum's fields."""
+
+    heading: str
+    lines: tuple[str, ...]
+    online: OnlineCopy | None
+    sources_heading: str
+    sources: tuple[SourceLine, ...]
+
+
+@dataclass(frozen=True)
+class NotesPage:
+    heading: str
+    write_in: tuple[str, ...]
+    note: str  # typed for this patient; "" for none
+    lines: int
+
+
+@dataclass(frozen=True)
+class Document:
+    """Everything one PDF prints, in order, with its metadata and layout."""
+
+    leaflet_id: str
+    lang: str
+    direction: str  # "ltr" or "rtl"
+    title: str
+    author: str
+    subject: str
+    keywords: str
+    created: date
+    modified: date
+    title_block: TitleBlock
+    sections: tuple[PrintedSection, ...]
+    contact: ContactBox
+    about: AboutBox
+    notes: NotesPage | None
+    footer: str  # the running footer beside the page number
+    page_label: str  # "Page %(page)s of %(pages)s" in the reader's language
+    picture_label: str
+    credit_label: str
+    style: Style
+    page: Paper
+    figure_beside: bool
+    sources: tuple[Path, ...]  # the files the words come from, to say where a problem is
+
+    def page_number(self, page: int, pages: int) -> str:
+        return self.page_label % {"page": page, "pages": pages}
+
+    def printed_text(self) -> str:
+        """Every character the PDF prints, for the font check and font subsets."""
+        block, about, contact = self.title_block, self.about, self.contact
+        parts = [block.banner.name if block.banner else "", block.title, block.subtitle, *block.warnings,
+                 block.dates, *block.notices, block.partial, self.footer, self.page_number(0, 0),
+                 "0123456789", BULLET, self.picture_label, self.credit_label,
+                 contact.heading, contact.lead, contact.clinic_name, *contact.clinic_address,
+                 *(f"{d.label} {d.value}" for d in contact.details), *contact.write_in,
+                 about.heading, *about.lines, about.sources_heading,
+                 *(f"{s.text} {s.url}" for s in about.sources)]
+        if about.online:
+            parts += [about.online.lead, about.online.url]
+        if self.notes:
+            parts += [self.notes.heading, *self.notes.write_in, self.notes.note]
+        for section in self.sections:
+            parts.append(section.heading)
+            if section.figure:
+                parts += [section.figure.caption, section.figure.credit]
+            parts += [block_text(b) for b in (*section.beside, *section.rest)]
+        return "\n".join(part for part in parts if part)
+
+
+def block_text(block: Block) -> str:
+    match block:
+        case Paragraph(runs=runs):
+            return runs_text(runs)
+        case ListBlock(items=items):
+            return "\n".join(f"{number}. {runs_text(item)}" for number, item in enumerate(items, 1))
+        case Subheading(text=text):
+            return text
+        case Figure(caption=caption, credit=credit):
+            return f"{caption}\n{credit}"
+    raise TypeError(f"not a block: {block!r}")
+
+
+def runs_text(runs: tuple[Run, ...]) -> str:
+    return "".join(run.text for run in runs)
+
+
+def build_document(leaflet: Leaflet, options: Options) -> Document:
+    """What one PDF of the leaflet prints, in the reader's language."""
+    translation = leaflet.translations[options.lang]
+    _ = translations(options.lang).gettext
+    provenance = leaflet.provenance
+    sections = select_sections(leaflet, options)
+    dates = local_dates(leaflet, options.lang)
+    version = f"{_('Version')}\u00a0{provenance.version}"
+    return Document(
+        leaflet_id=leaflet.id, lang=options.lang, direction=direction(options.lang),
+        title=translation.title, author=provenance.produced_by, subject=translation.subtitle,
+        keywords=leaflet.id, created=provenance.published, modified=provenance.last_reviewed,
+        title_block=title_block(leaflet, options, sections, dates, version),
+        sections=tuple(printed_section(section) for section in sections),
+        contact=contact_box(options), about=about_box(leaflet, options, dates, version),
+        notes=notes_page(options) if options.notes or options.note else None,
+        footer=f"{translation.title} · {version}", page_label=_("Page %(page)s of %(pages)s"),
+        picture_label=_("Picture"), credit_label=_("Credit"),
+        style=options.style, page=options.page, figure_beside=options.figure_beside,
+        sources=(translation.path, leaflet.folder / "leaflet.yaml", catalog_folder(options.lang) / "messages.po"),
+    )
+
+
+def select_sections(leaflet: Leaflet, options: Options) -> list[Section]:
+    """The sections asked for, in the leaflet's order; all of them when none are named."""
+    translation = leaflet.translations[options.lang]
+    known = translation.section_ids
+    for section_id in options.sections:
+        if section_id not in known:
+            raise UnknownName("section", section_id, known, where=f"{leaflet.id} ({translation.lang})")
+    return [s for s in translation.sections if not options.sections or s.id in options.sections]
+
+
+def local_dates(leaflet: Leaflet, lang: str) -> dict[str, str]:
+    """Every date the leaflet prints, written the way the language writes dates."""
+    provenance, record = leaflet.provenance, leaflet.translations[lang].record
+    values = {"published": provenance.published, "next_review": provenance.next_review,
+              "last_reviewed": provenance.last_reviewed,
+              "translation_reviewed": record and record.reviewed_on}
+    return {name: format_date(value, lang) for name, value in values.items() if value}
+
+
+def title_block(leaflet: Leaflet, options: Options, sections: list[Section], dates: dict,
+                version: str) -> TitleBlock:
+    _ = translations(options.lang).gettext
+    translation, clinic = leaflet.translations[options.lang], options.clinic
+    warnings = []
+    if options.review_overdue:
+        warnings.append(_("Review overdue: this leaflet was due for review on %(date)s. Check with your "
+                          "care team that it is still correct.") % {"date": dates["next_review"]})
+    if not leaflet.provenance.clinical_reviewer:
+        warnings.append(_("Draft — not yet clinically reviewed"))
+    record = translation.record
+    notices = (_("Draft translation: not yet checked by a clinician."),) if record and not record.reviewed else ()
+    partial = ""
+    if len(sections) < len(translation.sections):
+        partial = f"{_('This handout has only part of the leaflet:')} " + \
+            " · ".join(section.heading for section in sections)
+    return TitleBlock(
+        banner=ClinicBanner(clinic.name, clinic.logo, clinic.logo_alt) if clinic else None,
+        title=translation.title, subtitle=translation.subtitle, warnings=tuple(warnings),
+        dates=f"{_('Published')}: {dates['published']} · {_('Next review')}: {dates['next_review']} · {version}",
+        notices=notices, partial=partial)
+
+
+def printed_section(section: Section) -> PrintedSection:
+    """The section's figure, the blocks printed with it (up to its first list), and the rest."""
+    blocks = tuple(printed_block(block) for block in section.blocks)
+    if not blocks or not isinstance(blocks[0], Figure):
+        return PrintedSection(section.id, section.heading, None, (), blocks)
+    beside_end = next((i for i, block in enumerate(blocks) if isinstance(block, ListBlock)), 1) + 1
+    return PrintedSection(section.id, section.heading, blocks[0], blocks[1:beside_end], blocks[beside_end:])
+
+
+def printed_block(block: Block) -> Block:
+    """The block with its links written out: 'the NHS page (https://…)', as paper needs."""
+    match block:
+        case Paragraph(runs=runs):
+            return Paragraph(printed_runs(runs))
+        case ListBlock(items=items, ordered=ordered):
+            return ListBlock(tuple(printed_runs(item) for item in items), ordered)
+    return block
+
+
+def printed_runs(runs: tuple[Run, ...]) -> tuple[Run, ...]:
+    printed = []
+    for run in runs:
+        target = run.href and run.href.removeprefix("mailto:").removeprefix("tel:")
+        text = f"{run.text} ({target})" if target and target != run.text else run.text
+        printed.append(Run(text, run.strong, run.href))
+    return tuple(printed)
+
+
+def contact_box(options: Options) -> ContactBox:
+    _ = translations(options.lang).gettext
+    clinic = options.clinic
+    if not clinic:
+        return ContactBox(_("Your care team"), _("If you have questions, contact your care team:"),
+                          "", (), (), (_("Name"), _("Phone"), _("Clinic")))
+    details = tuple(Detail(_(label), value) for label, value in
+                    (("Phone", clinic.phone), ("Email", clinic.email), ("Website", clinic.website)) if value)
+    return ContactBox(_("Your care team"), _("If you have questions, contact your care team:"),
+                      clinic.name, tuple(clinic.address.splitlines()), details, ())
+
+
+def about_box(leaflet: Leaflet, options: Options, dates: dict, version: str) -> AboutBox:
+    _ = translations(options.lang).gettext
+    provenance, record = leaflet.provenance, leaflet.translations[options.lang].record
+    lines = [f"{_('Produced by')}: {provenance.produced_by}",
+             f"{_('Published')}: {dates['published']}. {_('Last reviewed')}: {dates['last_reviewed']}. "
+             f"{_('Next review')}: {dates['next_review']}. {version}.",
+             _("Clinically reviewed by %(reviewer)s.") % {"reviewer": provenance.clinical_reviewer}
+             if provenance.clinical_reviewer else _("Not yet reviewed by a clinician.")]
+    if record:
+        made = _("Translated by %(translator)s from the source text version %(version)s.") % {
+            "translator": record.translated_by, "version": record.source_hash}
+        checked = _("Translation checked by %(reviewer)s on %(date)s.") % {
+            "reviewer": record.reviewed_by, "date": dates.get("translation_reviewed")} \
+            if record.reviewed else _("This translation has not yet been checked by a clinician.")
+        lines.append(f"{made} {checked}")
+    url = online_url(leaflet, options)
+    online = OnlineCopy(url, _("Read this leaflet online:"),
+                        _("QR code that opens this leaflet online: %(url)s") % {"url": url}) if url else None
+    sources = tuple(SourceLine(f"{source.publisher}: {source.title}.", source.url)
+                    for source in provenance.sources)
+    return AboutBox(_("About this leaflet"), tuple(lines), online, _("Sources"), sources)
+
+
+def online_url(leaflet: Leaflet, options: Options) -> str:
+    """Where this leaflet can be read online: the clinic's address for it, else the leaflet's own."""
+    if options.clinic and options.clinic.leaflet_url:
+        return options.clinic.url_for(leaflet.id, options.lang)
+    return fill_url(leaflet.provenance.online_url, leaflet.id, options.lang)
+
+
+def notes_page(options: Options) -> NotesPage:
+    _ = translations(options.lang).gettext
+    return NotesPage(_("Notes from your care team"), (_("Patient's name"), _("Date")), options.note,
+                     options.print_size.note_lines)

@@ -23,8 +23,8 @@ BUILD_ARGS = $(foreach name,$(LEAFLETS),$(call quote,$(name))) --paper $(call qu
 	$(foreach lang,$(LANGS),--lang $(call quote,$(lang))) $(if $(CLINIC),--clinic $(call quote,$(CLINIC))) \
 	$(if $(NOTES),--notes) $(if $(BOOKLET),--booklet)
 
-.PHONY: all setup system-packages test-packages build preview test check list clean distclean \
-	readme-picture catalogs catalogs-extract catalogs-update
+.PHONY: all setup system-packages test-packages build preview test test-fast lint docs check list clean \
+	distclean readme-picture catalogs catalogs-extract catalogs-update
 
 all: build preview
 
@@ -81,8 +81,20 @@ check: setup catalogs
 list: setup
 	$(PY) generate.py list
 
-test: setup catalogs test-packages
+# Lint (ruff) and types (mypy), then every test; test-fast runs the unit tier alone (seconds).
+test: setup catalogs test-packages lint
 	$(PY) -m pytest
+
+test-fast: setup
+	$(PY) -m pytest -m "not pdf"
+
+lint: setup
+	$(VENV)/bin/ruff check leafletpress tests bench scripts generate.py
+	$(VENV)/bin/mypy
+
+# docs/cli.md: every command's --help, as the tool prints it.
+docs: setup
+	$(PY) scripts/cli_docs.py
 
 # The picture of page 1 shown in the README (needs poppler-utils' pdftoppm).
 readme-picture: build

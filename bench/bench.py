@@ -13,13 +13,17 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from leafletpress.read import LEAFLETS, read_leaflet  # noqa: E402
+from leafletpress.project import TEMPLATES, Project  # noqa: E402
+from leafletpress.read import read_leaflet  # noqa: E402
+
+PROJECT = Project.at(ROOT)
+LEAFLETS = PROJECT.leaflets
 
 LEAFLET = "focal-dystonia"
 LANGS = ("en", "es", "ar", "zh-Hans")
@@ -123,27 +127,30 @@ def bare_weasyprint(html: str, css: str, base_url: str) -> bytes:
     from weasyprint.text.fonts import FontConfiguration
 
     fonts = FontConfiguration()
-    return HTML(string=html, base_url=base_url).write_pdf(
-        stylesheets=[CSS(string=css, font_config=fonts)], font_config=fonts, pdf_variant="pdf/ua-1")
+    sheets = [CSS(filename=str(TEMPLATES / "leaflet.css")), CSS(string=css, font_config=fonts)]
+    return HTML(string=html, base_url=base_url).write_pdf(stylesheets=sheets, font_config=fonts,
+                                                         pdf_variant="pdf/ua-1")
 
 
 def measure_overhead(runs: int) -> dict:
-    """Our in-process render against bare WeasyPrint on the same HTML and CSS, per language."""
-    from leafletpress.engines import render
-    from leafletpress.html import TEMPLATES, check_printable, page_css, render_html
-    from leafletpress.options import Options
+    """Our whole render (document, font check, engine) against bare WeasyPrint on the same HTML and CSS."""
+    from leafletpress.build import render_pdf
+    from leafletpress.document import build_document
+    from leafletpress.request import Options
+    from leafletpress.templating import page_css, render_html
 
-    leaflet = read_leaflet(LEAFLETS / LEAFLET)
+    leaflet = read_leaflet(LEAFLETS / LEAFLET, PROJECT.assets)
     base_url = TEMPLATES.as_uri() + "/"
     result = {}
     for lang in LANGS:
         options = Options(lang)
-        html = render_html(leaflet, options)
-        css = page_css(leaflet, options, check_printable(leaflet, options, html))
-        ours_pdf, bare_pdf = render(leaflet, options), bare_weasyprint(html, css, base_url)  # warm up
+        document = build_document(leaflet, options)
+        html, css = render_html(document), page_css(document, PROJECT.cache_folder("fonts"))
+        ours_pdf = render_pdf(leaflet, options, PROJECT)  # warm up
+        bare_pdf = bare_weasyprint(html, css, base_url)
         times, loads = interleave({"ours": runs, "bare": runs}, {
-            "ours": lambda: clock(lambda: render(leaflet, options)),
-            "bare": lambda: clock(lambda: bare_weasyprint(html, css, base_url)),
+            "ours": lambda options=options: clock(lambda: render_pdf(leaflet, options, PROJECT)),
+            "bare": lambda html=html, css=css: clock(lambda: bare_weasyprint(html, css, base_url)),
         })
         ours, bare = median(times["ours"]), median(times["bare"])
         result[lang] = {"ours_s": ours, "bare_s": bare, "ratio": ours / bare,
@@ -161,17 +168,17 @@ def measure_overhead(runs: int) -> dict:
 
 def measure_engines(work: Path, runs: int) -> dict:
     """The ReportLab engine against WeasyPrint on the same leaflet: in-process, as a process, as a batch."""
-    from leafletpress.engines import render
-    from leafletpress.options import Options
+    from leafletpress.build import render_pdf
+    from leafletpress.request import Options
 
-    leaflet = read_leaflet(LEAFLETS / LEAFLET)
+    leaflet = read_leaflet(LEAFLETS / LEAFLET, PROJECT.assets)
     result = {}
     for lang in ("en", "es"):
         options = {engine: Options(lang, engine=engine) for engine in ("weasyprint", "reportlab")}
         for option in options.values():
-            render(leaflet, option)  # warm up: imports, fonts
-        times, loads = interleave({engine: runs for engine in options}, {
-            engine: (lambda option=option: clock(lambda: render(leaflet, option)))
+            render_pdf(leaflet, option, PROJECT)  # warm up: imports, fonts
+        times, loads = interleave(dict.fromkeys(options, runs), {
+            engine: (lambda option=option: clock(lambda: render_pdf(leaflet, option, PROJECT)))
             for engine, option in options.items()})
         weasy, report = median(times["weasyprint"]), median(times["reportlab"])
         result[f"in_process_{lang}"] = {"weasyprint_s": weasy, "reportlab_s": report, "ratio": weasy / report,
@@ -182,7 +189,7 @@ def measure_engines(work: Path, runs: int) -> dict:
     process = {engine: (lambda engine=engine: timed_generate(
         "build", LEAFLET, "--lang", "en", "--engine", engine, "--output", out / f"{engine}.pdf")[0])
         for engine in ("weasyprint", "reportlab")}
-    times, loads = interleave({engine: runs for engine in process}, process)
+    times, loads = interleave(dict.fromkeys(process, runs), process)
     weasy, report = median(times["weasyprint"]), median(times["reportlab"])
     result["process"] = {"weasyprint_s": weasy, "reportlab_s": report, "ratio": weasy / report,
                          "other_cores": statistics.fmean(loads["weasyprint"] + loads["reportlab"])}
@@ -402,6 +409,36 @@ def measure_library(work: Path, sizes: tuple[int, ...], runs: int) -> dict:
             "other_cores": statistics.fmean(p["other_cores"] for p in points)}
 
 
+# ---------------------------------------------------------------- 8. against an earlier generator
+
+def measure_baseline(work: Path, baseline: Path, runs: int) -> dict:
+    """Per-PDF time of a full batch (8 PDFs, --force) with this generator and with another checkout of it.
+
+    Both run in this virtual environment, interleaved, so the machine's noise hits both alike.
+    """
+    ours_out, theirs_out = fresh_dir(work, "ours"), fresh_dir(work, "baseline")
+    theirs = [sys.executable, str(baseline / "generate.py"), "build", "--out-dir", str(theirs_out), "--force"]
+
+    def baseline_batch() -> float:
+        start = time.perf_counter()
+        done = subprocess.run(theirs, cwd=baseline, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise SystemExit(f"the baseline build failed:\n{done.stdout}{done.stderr}")
+        return time.perf_counter() - start
+
+    times, loads = interleave({"ours": runs, "baseline": runs}, {
+        "ours": lambda: timed_generate("build", "--out-dir", ours_out, "--force")[0],
+        "baseline": baseline_batch})
+    ours, before = median(times["ours"]), median(times["baseline"])
+    count = len(list(ours_out.glob("*.pdf")))
+    commit = subprocess.run(["git", "-C", str(baseline), "rev-parse", "--short", "HEAD"], capture_output=True,
+                            text=True).stdout.strip()
+    print(f"  {count} PDFs: ours {ours / count:.3f} s/PDF, baseline {commit} {before / count:.3f} s/PDF, "
+          f"{before / ours:.2f}×", flush=True)
+    return {"ours_s": ours, "baseline_s": before, "pdfs": count, "speedup": before / ours, "commit": commit,
+            "times": times, "other_cores": statistics.fmean(loads["ours"] + loads["baseline"])}
+
+
 # ---------------------------------------------------------------- report
 
 Row = tuple[str, str, str, bool | None, float | None]
@@ -468,6 +505,11 @@ def rows(results: dict) -> list[Row]:
                       f"{r['ratio']:.1f}× faster ({r['weasyprint_s'] * 1000:.0f} / {r['reportlab_s'] * 1000:.0f} ms)",
                       f"≥ {target}×" if target else "—", r["ratio"] >= target if target else None,
                       r["other_cores"]))
+    if "baseline" in results:
+        r = results["baseline"]
+        each = f"{r['baseline_s'] / r['pdfs']:.3f} / {r['ours_s'] / r['pdfs']:.3f} s"
+        table.append((f"8. per-PDF batch time vs {r['commit']}", f"{r['speedup']:.2f}× faster ({each})",
+                      "≥ 1.25×", r["speedup"] >= 1.25, r["other_cores"]))
     return table
 
 
@@ -495,11 +537,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer repetitions and a smaller library (~2 min)")
     parser.add_argument("--output", type=Path, default=RESULTS, help=f"JSON results (default: {RESULTS})")
+    parser.add_argument("--baseline", type=Path, metavar="CHECKOUT",
+                        help="another checkout of leafletpress (e.g. a git worktree of an older commit) to "
+                             "compare the per-PDF batch time with")
     args = parser.parse_args(argv)
     mode = "quick" if args.quick else "full"
     settings = SETTINGS[mode]
     started = time.perf_counter()
-    results: dict = {"mode": mode, "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    results: dict = {"mode": mode, "date": datetime.now(UTC).isoformat(timespec="seconds"),
                      "machine": machine(), "settings": settings}
     with tempfile.TemporaryDirectory(prefix="leafletpress-bench-") as temporary:
         work = Path(temporary)
@@ -517,6 +562,9 @@ def main(argv: list[str] | None = None) -> int:
         results["library"] = measure_library(work, settings["library_sizes"], settings["library_runs"])
         print("7. ReportLab against WeasyPrint", flush=True)
         results["engines"] = measure_engines(work, settings["render_runs"])
+        if args.baseline:
+            print(f"8. against {args.baseline}", flush=True)
+            results["baseline"] = measure_baseline(work, args.baseline.resolve(), settings["batch_runs"])
     results["elapsed_s"] = time.perf_counter() - started
     table = rows(results)
     results["table"] = [{"measure": m.strip(), "value": v, "target": t, "other_load_cores": load,

@@ -37,7 +37,7 @@ def impose(pdf: bytes, sheet: Paper) -> bytes:
         for index, x in ((left, sheet_width / 2 - width), (right, sheet_width / 2)):
             offset = Transformation().translate(tx=x, ty=(sheet_height - height) / 2)
             side.merge_transformed_page(pages[index], offset)
-    writer.add_metadata({key: value for key, value in (reader.metadata or {}).items()})
+    writer.add_metadata(dict(reader.metadata or {}))
     writer._ID = None  # no random file identifier: the same sources give the same bytes
     output = BytesIO()
     writer.write(output)

@@ -126,7 +126,8 @@ def read_all(project: Project, names: tuple[str, ...] = (), cached: bool = True,
     if not names:
         raise LeafletError(f"{display(root)}: no leaflets found (a leaflet is a folder with leaflet.yaml)")
     folders = [find_leaflet(name, root) for name in names]
-    leaflets, problems = [], []
+    leaflets: list[Leaflet] = []
+    problems: list[LeafletError] = []
     for folder in folders:
         try:
             leaflets.append(read_leaflet_cached(project, folder, problems) if cached

@@ -12,9 +12,10 @@ import hashlib
 import json
 import os
 import re
+from contextlib import suppress
 from dataclasses import fields, is_dataclass
 from datetime import date
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from . import __version__, model
@@ -100,11 +101,9 @@ def read_leaflet_cached(project: Project, folder: Path, problems: list) -> model
     leaflet = read_leaflet(folder, project.assets, problems=found)
     problems += found
     if cached and not found:
-        try:
+        with suppress(OutputError, TypeError):  # no cache: the next build reads again
             write_atomic(cached, json.dumps({"format": FORMAT, "version": __version__,
                                              "leaflet": encode(leaflet)}).encode())
-        except (OutputError, TypeError):
-            pass  # no cache: the next build reads again
     return leaflet
 
 
@@ -190,10 +189,8 @@ class Manifest:
     def save(self) -> None:
         data = {"format": FORMAT, "generator": "leafletpress", "created_folder": self.created_folder,
                 "pdfs": self.pdfs}
-        try:
+        with suppress(OutputError):  # without a manifest the next build simply rebuilds
             write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True).encode())
-        except OutputError:
-            pass  # Without a manifest the next build simply rebuilds.
 
 
 def plain_pdf_name(name) -> bool:
@@ -217,7 +214,7 @@ def inputs_digest(leaflet: model.Leaflet, options, extra: bytes = b"") -> str:
     return digest.hexdigest()
 
 
-@lru_cache(maxsize=None)
+@cache
 def shared_digest() -> str:
     """The generator's code, templates, catalogs and fonts: what every PDF is made with."""
     digest = hashlib.sha256(__version__.encode())

@@ -128,8 +128,8 @@ def main(argv: list[str] | None = None, root: Path | None = None, prog: str = "l
         return args.handler(args, project)
     except LeafletError as error:
         print(f"error: {error}", file=sys.stderr)
-        if args.traceback and getattr(error, "details", ""):
-            print(error.details, file=sys.stderr, end="")
+        if args.traceback:
+            print(getattr(error, "details", ""), file=sys.stderr, end="")
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("interrupted: PDFs being written were finished and recorded; no partial PDF was left",
@@ -176,8 +176,8 @@ def do_build(args, project: Project) -> int:
     print(report.summary())
     for problem in report.failed:
         print(f"error: {problem}", file=sys.stderr)
-        if args.traceback and getattr(problem, "details", ""):
-            print(problem.details, file=sys.stderr, end="")
+        if args.traceback:
+            print(getattr(problem, "details", ""), file=sys.stderr, end="")
     return EXIT_ERROR if report.failed else EXIT_OK
 
 

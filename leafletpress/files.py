@@ -27,7 +27,8 @@ def made_by_us(path: Path) -> bool:
                 return False
         from pypdf import PdfReader
 
-        creator = (PdfReader(path).metadata or {}).get("/Creator") or ""
+        metadata = PdfReader(path).metadata
+        creator = (metadata.get("/Creator") if metadata else None) or ""
     except Exception:  # unreadable, truncated or not a PDF at all: not one of ours
         return False
     return str(creator).startswith(GENERATOR + " ")

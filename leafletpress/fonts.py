@@ -25,7 +25,7 @@ import os
 import shutil
 import tempfile
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import fontpkg_atkinson_hyperlegible
@@ -164,7 +164,7 @@ def subset_font(face: Face, characters: str, target: Path) -> None:
     os.replace(temporary, target)  # another worker may have written the same: same bytes
 
 
-@lru_cache(maxsize=None)
+@cache
 def coverage(path: Path, index: int) -> frozenset[int]:
     """Every code point a font file (or one face of a collection) has a glyph for."""
     from fontTools.ttLib import TTFont
@@ -178,7 +178,7 @@ def coverage(path: Path, index: int) -> frozenset[int]:
 
 def missing_characters(text: str, lang: str) -> list[str]:
     """The characters of text that no font for the language can print, in order of appearance."""
-    covered = set()
+    covered: set[int] = set()
     for face in faces_for(lang):
         covered |= coverage(face.path, face.index)
     return list(dict.fromkeys(ch for ch in text if not ch.isspace() and ord(ch) not in covered

@@ -6,7 +6,7 @@ its .po is compiled in memory, so a fresh edit is never printed in English.
 """
 
 from datetime import date
-from functools import lru_cache
+from functools import cache
 from io import BytesIO
 
 from babel import Locale, UnknownLocaleError
@@ -32,7 +32,7 @@ def catalog_folder(lang: str):
     return CATALOGS / str(babel_locale(lang)) / "LC_MESSAGES"
 
 
-@lru_cache(maxsize=None)
+@cache
 def translations(lang: str) -> NullTranslations:
     """The catalog for a language; English (the msgids themselves) when there is none."""
     folder = catalog_folder(lang)

@@ -7,16 +7,30 @@ are bounded, YAML has no aliases, addresses hold only {leaflet} and {lang};
 nothing later trusts raw text.
 """
 
+import datetime
 import hashlib
 import re
 import unicodedata
 from datetime import date
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
+from typing import NoReturn
 
 from .errors import SourceError, UnknownName, display, unknown
-from .model import (Clinic, Figure, Leaflet, ListBlock, Paragraph, Provenance, Run, Section, Source,
-                    Subheading, Translation, TranslationRecord)
+from .model import (
+    Clinic,
+    Figure,
+    Leaflet,
+    ListBlock,
+    Paragraph,
+    Provenance,
+    Run,
+    Section,
+    Source,
+    Subheading,
+    Translation,
+    TranslationRecord,
+)
 from .request import FILENAME_WORDS
 
 METADATA_FILE = "leaflet.yaml"
@@ -139,7 +153,7 @@ def yaml_loader():
 
     base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-    class PlainLoader(base):
+    class PlainLoader(base):  # type: ignore[valid-type,misc]  # libyaml's loader when PyYAML has it
         pass
 
     PlainLoader.yaml_implicit_resolvers = {
@@ -202,7 +216,7 @@ class Fields:
             path = path[:-1]
         return None
 
-    def fail(self, key, message: str):
+    def fail(self, key, message: str) -> NoReturn:
         raise SourceError(self.path, message, self.line(key))
 
     def _get(self, key, required: bool):
@@ -234,8 +248,15 @@ class Fields:
             self.fail(key, f"{key!r} must be quoted, like {key}: \"{value}\", so YAML keeps it as written")
         return self.text(key)
 
-    def date(self, key, required: bool = True) -> date | None:
-        value = self._get(key, required)
+    def date(self, key) -> datetime.date:
+        """A date written YYYY-MM-DD; it must be there."""
+        self._get(key, True)
+        day = self.optional_date(key)
+        assert day is not None
+        return day
+
+    def optional_date(self, key) -> datetime.date | None:
+        value = self._get(key, False)
         if value is None:
             return None
         text = str(value).strip()
@@ -266,7 +287,7 @@ class Fields:
             result.append(Fields(self.path, item, self.lines, (*self.prefix, key, index)))
         return result
 
-    def keys(self) -> list[str]:
+    def names(self) -> list[str]:
         return [str(key) for key in self.data]
 
 
@@ -325,7 +346,7 @@ def read_clinic(path: Path, assets: Path) -> Clinic:
     data, lines = load_yaml(path, read_text(path))
     fields = Fields(path, data, lines)
     known = {"name", "phone", "address", "website", "email", "logo", "logo_alt", "leaflet_url"}
-    for key in fields.keys():
+    for key in fields.names():
         if key not in known:
             raise SourceError(path, unknown("clinic field", key, sorted(known)), fields.line(key))
     logo = asset_path(fields, "logo", assets) if fields.data.get("logo") else None
@@ -350,14 +371,14 @@ def read_translation(path: Path, lang: str, shared: Fields, figures: Fields,
     meta, body, body_line = split_front_matter(path, read_text(path))
     fields = Fields(path, *meta)
     words = fields.mapping("figures", required=False)
-    for figure_id in words.keys():
-        if figure_id not in figures.keys():
-            raise SourceError(path, unknown("figure", figure_id, figures.keys()), words.line(figure_id))
+    for figure_id in words.names():
+        if figure_id not in figures.names():
+            raise SourceError(path, unknown("figure", figure_id, figures.names()), words.line(figure_id))
     placed = {figures.mapping(figure_id).text("section"): read_figure(figure_id, figures, words, assets)
-              for figure_id in figures.keys()}
+              for figure_id in figures.names()}
     sections = parse_sections(path, body, body_line, placed)
     known = [section.id for section in sections]
-    for figure_id in figures.keys():
+    for figure_id in figures.names():
         section_id = figures.mapping(figure_id).text("section")
         if section_id not in known:
             raise SourceError(figures.path, unknown("section", section_id, known),
@@ -371,7 +392,7 @@ def read_translation(path: Path, lang: str, shared: Fields, figures: Fields,
 
 def read_record(fields: Fields) -> TranslationRecord:
     """A translation's front matter says who made it, from which source version, and its review."""
-    reviewed_by, reviewed_on = fields.text("reviewed_by", required=False), fields.date("reviewed_on", required=False)
+    reviewed_by, reviewed_on = fields.text("reviewed_by", required=False), fields.optional_date("reviewed_on")
     if bool(reviewed_by) != bool(reviewed_on):
         fields.fail("reviewed_by" if reviewed_on else "reviewed_on",
                     "a translation review needs both reviewed_by and reviewed_on")
@@ -388,7 +409,7 @@ def read_figure(figure_id: str, figures: Fields, words: Fields, assets: Path) ->
     """A figure: file and credit from leaflet.yaml; alt text, caption (and a translated
     credit, if given) from the language file."""
     shared = figures.mapping(figure_id)
-    if figure_id not in words.keys():
+    if figure_id not in words.names():
         raise SourceError(words.path, f"figure {figure_id!r} needs alt text and a caption under "
                           f"'figures: {figure_id}:' in the front matter", words.line() or 1)
     own = words.mapping(figure_id)
@@ -449,7 +470,7 @@ def markdown():
     parser = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
     # Let every link and image through the parser, so that those we refuse are
     # refused with a message rather than printed as literal Markdown.
-    parser.validateLink = lambda url: True
+    parser.validateLink = lambda url: True  # type: ignore[method-assign]
     return parser
 
 
@@ -485,7 +506,7 @@ def line_of(token, first_line: int) -> int | None:
     return first_line + token.map[0] if token.map else None
 
 
-def section_heading(path: Path, text: str, line: int) -> tuple[str, str]:
+def section_heading(path: Path, text: str, line: int | None) -> tuple[str, str]:
     match = SECTION_HEADING.match(text)
     if not match or not match["heading"]:
         raise SourceError(path, f"section heading needs a stable id, like '## {text} {{#overview}}'", line)
@@ -547,9 +568,7 @@ def inline_runs(path: Path, inline, line: int | None) -> tuple[Run, ...]:
     strong, href = False, None
     for child in inline.children or []:
         kind = child.type
-        if kind == "text":
-            runs.append(Run(child.content, strong, href))
-        elif kind == "code_inline":
+        if kind == "text" or kind == "code_inline":
             runs.append(Run(child.content, strong, href))
         elif kind in ("softbreak", "hardbreak"):
             runs.append(Run(" ", strong, href))

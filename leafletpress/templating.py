@@ -8,7 +8,7 @@ running footer, which CSS can only set in an @page rule.
 """
 
 import unicodedata
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import jinja2
@@ -21,7 +21,7 @@ from .model import Figure, ListBlock, Paragraph, Subheading
 from .project import TEMPLATES
 
 
-@lru_cache(maxsize=None)
+@cache
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),

@@ -1,17 +1,21 @@
 """Batch builds: the whole matrix, in a pool, incremental, and never a half-written PDF."""
 
 import json
+import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from leafletpress.build import Job, render_job
 from leafletpress.files import write_atomic
 from leafletpress.request import Options
 
-from .helpers import FIXTURES, PROJECT, leaflet as read, main, project
+from .helpers import FIXTURES, PROJECT, main, project
+from .helpers import leaflet as read
+
+pytestmark = pytest.mark.pdf  # renders PDFs: the slower tier
 
 NO_OP = """
 import sys
@@ -115,3 +119,38 @@ def test_language_codes_people_type(tmp_path, asked, capsys):
     assert main(["build", "focal-dystonia", "--lang", asked, "--section", "treatment",
                  "--large-print", "--out-dir", str(tmp_path)]) == 0
     assert [p.name for p in tmp_path.glob("*.pdf")] == ["focal-dystonia.zh-Hans.treatment.large-print.pdf"]
+
+
+def test_pip_install_outside_the_checkout_builds_a_pdf(tmp_path):
+    """`pip install .` into a fresh venv, then `leafletpress` in a folder of leaflets elsewhere makes a PDF.
+
+    The fresh venv borrows this one's dependencies (a .pth file), so nothing but the
+    package itself is installed: templates, stylesheet and catalogs must come with it.
+    """
+    import sysconfig
+    import venv
+
+    env = tmp_path / "venv"
+    venv.create(env, with_pip=True)
+    site = next((env / "lib").glob("python3*/site-packages"))
+    (site / "dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    install = subprocess.run([env / "bin" / "pip", "install", "--quiet", "--no-deps", str(PROJECT)],
+                             capture_output=True, text=True)
+    assert install.returncode == 0, install.stderr
+    shipped = site / "leafletpress" / "templates"
+    assert {"base.html", "leaflet.css"} <= {p.name for p in shipped.iterdir()}
+    assert (shipped / "locale" / "es" / "LC_MESSAGES" / "messages.po").is_file()
+    project_folder = tmp_path / "clinic-leaflets"
+    shutil.copytree(FIXTURES / "leaflets", project_folder / "leaflets")
+    (project_folder / "leaflets" / "tiny" / "es.md").write_text(
+        (FIXTURES / "leaflets" / "tiny" / "en.md").read_text().replace(
+            "subtitle: For tests\n", 'subtitle: Para pruebas\ntranslation:\n  translated_by: Equipo\n'
+            '  source_hash: "x"\n'))
+    run = subprocess.run([env / "bin" / "leafletpress", "build", "tiny", "--lang", "es", "--output", "tiny.pdf"],
+                         cwd=project_folder, capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"})
+    assert run.returncode == 0, run.stderr
+    words = " ".join(PdfReader(project_folder / "tiny.pdf").pages[0].extract_text().split())
+    assert words.startswith("Tiny leaflet Para pruebas") and "Página 1 de 2" in words
+    where = subprocess.run([env / "bin" / "python", "-c", "import leafletpress; print(leafletpress.__file__)"],
+                           cwd=project_folder, capture_output=True, text=True).stdout
+    assert where.startswith(str(site))

@@ -5,11 +5,10 @@ import shutil
 
 import pytest
 
-from .helpers import main
 from leafletpress.errors import display
 from leafletpress.read import source_hash
 
-from .helpers import FIXTURES
+from .helpers import FIXTURES, main
 
 
 def make_translation(leaflets_dir, lang="fr", drop_section=False, source_version=None):
@@ -151,7 +150,7 @@ def test_hard_section_is_named_with_its_hardest_sentences(capsys, leaflets_dir):
     text.write_text(text.read_text().replace("Treatment words here.", hard))
     code, out = check(capsys, leaflets_dir)
     assert code == 0
-    line = next(l for l in out.splitlines() if "readability" in l or "Flesch" in l)
+    line = next(row for row in out.splitlines() if "readability" in row or "Flesch" in row)
     assert line.startswith(f"{text}:13: warning: section 'treatment' scores ")
     assert "on Flesch–Kincaid grade (target ≤ 8); hardest sentences: 'Pharmacological" in line
     assert "← misses the target" in out

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from .helpers import PROJECT
-from .helpers import main
+from .helpers import PROJECT, main
+
+pytestmark = pytest.mark.pdf  # renders PDFs: the slower tier
 
 
 def run_cli(capsys, *args: str) -> tuple[int, str, str]:
@@ -240,3 +241,17 @@ def test_check_a_leaflet_by_its_folder_or_metadata_file(capsys):
     for target in (PROJECT / "leaflets" / "focal-dystonia", PROJECT / "leaflets" / "focal-dystonia" / "leaflet.yaml"):
         code, out, _ = run_cli(capsys, "check", "--quiet", str(target))
         assert code == 0 and out.startswith("0 errors, ")
+
+
+@pytest.mark.parametrize("command", ["build", "list", "check", "preview", "clean"])
+def test_every_command_has_help_naming_each_option(command):
+    from leafletpress.cli import parser
+
+    result = subprocess.run([sys.executable, str(PROJECT / "generate.py"), command, "--help"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0 and result.stderr == ""
+    assert result.stdout.startswith(f"usage: generate.py {command} ")
+    sub = parser()._subparsers._group_actions[0].choices[command]
+    for action in sub._actions:
+        for option in action.option_strings:
+            assert option in result.stdout, option

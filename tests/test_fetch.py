@@ -1,7 +1,6 @@
 """Nothing in a leaflet's content can make the generator read outside its own folders or the network."""
 
 import pytest
-from weasyprint.urls import FatalURLFetchingError
 
 from leafletpress.engines.weasyprint import render_document
 from leafletpress.errors import RenderError
@@ -10,6 +9,8 @@ from leafletpress.fonts import LATIN, font_folders
 from leafletpress.project import TEMPLATES
 
 from .helpers import ASSETS, PROJECT
+
+pytestmark = pytest.mark.pdf  # renders PDFs: the slower tier
 
 
 def fetcher() -> LocalFetcher:

@@ -3,8 +3,9 @@
 import pytest
 
 from .helpers import main
-
 from .pdf import text
+
+pytestmark = pytest.mark.pdf  # renders PDFs: the slower tier
 
 
 def build_tiny(leaflets_dir, out, *args):
@@ -46,10 +47,10 @@ def test_due_day_itself_is_not_overdue(leaflets_dir, tmp_path):
 def test_overdue_rebuilds_the_pdf(leaflets_dir, tmp_path, capsys):
     out = tmp_path / "out"
     args = ["build", "tiny", "--leaflets-dir", str(leaflets_dir), "--out-dir", str(out)]
-    main(args + ["--as-of", "2027-01-01"])
-    main(args + ["--as-of", "2027-06-01"])
+    assert main(args + ["--as-of", "2027-01-01"]) == 0
+    assert main(args + ["--as-of", "2027-06-01"]) == 0
     assert "0 built, 2 unchanged" in capsys.readouterr().out.splitlines()[-1]
-    main(args + ["--as-of", "2030-01-01"])
+    assert main(args + ["--as-of", "2030-01-01"]) == 0
     assert "2 built, 0 unchanged" in capsys.readouterr().out.splitlines()[-1]
 
 

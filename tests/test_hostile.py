@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from .helpers import PROJECT
-from .helpers import main
+from .helpers import PROJECT, main
+
+pytestmark = pytest.mark.pdf  # renders PDFs: the slower tier
 
 
 def run_cli(capsys, *args: str) -> tuple[int, str, str]:

@@ -5,11 +5,13 @@ import pikepdf
 import pytest
 
 from leafletpress.document import build_document
-from leafletpress.templating import render_html
 from leafletpress.request import Options
-from .helpers import LEAFLETS, leaflet as read_default
+from leafletpress.templating import render_html
 
+from .helpers import leaflet as read_default
 from .pdf import char_sizes, embedded_fonts, font_names, text
+
+pytestmark = pytest.mark.pdf  # renders PDFs: the slower tier
 
 LEAFLET = read_default()
 LANGS = ["en", "es", "ar", "zh-Hans"]
@@ -130,6 +132,7 @@ def test_chinese_breaks_lines_between_characters(built):
 
 def test_chinese_font_subset_is_reproducible(built, tmp_path, monkeypatch):
     import leafletpress.fonts
+
     from .helpers import main
 
     (tmp_path / "fonts").mkdir()

@@ -4,10 +4,12 @@ from collections import Counter
 
 import pytest
 
-from .helpers import LEAFLETS, leaflet as read_default
+from leafletpress.model import ListBlock, Paragraph
 
-from .pdf import (char_sizes, embedded_fonts, figure_alts, font_names, page_sizes_mm, structure,
-                  text)
+from .helpers import leaflet as read_default
+from .pdf import char_sizes, embedded_fonts, figure_alts, font_names, page_sizes_mm, structure, text
+
+pytestmark = pytest.mark.pdf  # renders PDFs: the slower tier
 
 LEAFLET = read_default()
 EN = LEAFLET.translations["en"]
@@ -38,10 +40,19 @@ def test_text_has_every_section_in_order(standard):
 
 
 def test_no_debris_or_blank_lists(standard):
+    """No export debris, and every sentence that introduces a list is followed, on paper, by its first item."""
     words = text(standard)
     assert "]]>" not in words and "Nucleus" not in words
-    assert "Medications used to treat dystonia include:" not in words or \
-        words.split("Medications used to treat dystonia include:")[1].lstrip()[:1].isalpha()
+    squeezed = "".join(words.split())
+    lead_ins = 0
+    for section in EN.sections:
+        for block, after in zip(section.blocks, section.blocks[1:]):
+            if isinstance(block, Paragraph) and block.introduces_list:
+                assert isinstance(after, ListBlock), (section.id, block)
+                printed = "".join(run.text for run in block.runs) + "".join(run.text for run in after.items[0])
+                assert "".join(printed.split()) in squeezed, printed
+                lead_ins += 1
+    assert lead_ins >= 5
 
 
 def test_footer_and_provenance(standard):

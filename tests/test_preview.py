@@ -13,6 +13,8 @@ from PIL import Image
 
 from .helpers import main
 
+pytestmark = pytest.mark.pdf  # renders PDFs: the slower tier
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync",

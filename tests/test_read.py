@@ -1,7 +1,9 @@
 """The shipped focal dystonia leaflet, read into the model: repaired, complete and in order."""
 
-from leafletpress.model import ListBlock, Figure, Paragraph
-from .helpers import LEAFLETS, leaflet as read_default
+from leafletpress.model import Figure, ListBlock, Paragraph
+
+from .helpers import LEAFLETS
+from .helpers import leaflet as read_default
 
 SECTIONS = ["overview", "causes", "risk-factors", "symptoms", "diagnosis", "treatment",
             "worsening-factors", "prevention"]

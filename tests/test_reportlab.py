@@ -9,24 +9,25 @@ from dataclasses import replace
 from io import BytesIO
 from pathlib import Path
 
-import pikepdf
 import pdfplumber
+import pikepdf
 import pytest
 from pypdf import PdfReader
 
-from .helpers import PROJECT
 from leafletpress.cli import main
+from leafletpress.document import build_document
 from leafletpress.engines import reportlab as engine
 from leafletpress.errors import RenderError
 from leafletpress.fonts import script_of
 from leafletpress.i18n import translations
-from leafletpress.model import ListBlock, Leaflet, Run
-from leafletpress.request import Options
-from leafletpress.document import build_document
+from leafletpress.model import Leaflet, ListBlock, Run
+from leafletpress.request import ENGINES, Options
 
-from .helpers import LEAFLETS, leaflet as read_default, project
-
+from .helpers import PROJECT, project
+from .helpers import leaflet as read_default
 from .pdf import char_sizes, embedded_fonts, font_names, page_sizes_mm
+
+pytestmark = pytest.mark.pdf  # renders PDFs: the slower tier
 
 LEAFLET = read_default()
 LATIN = [lang for lang in LEAFLET.languages if script_of(lang) == "Latin"]
@@ -309,3 +310,36 @@ def test_figure_beside_text_taller_than_a_page_is_stacked_instead():
     pdf = engine.render(build_document(leaflet, Options("en", engine="reportlab")), project())
     text = " ".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages)
     assert text.index("Picture:") < text.index("Item number 0") < text.index("Item number 44")
+
+
+# One source of layout values
+
+def first_char(path: Path, text: str) -> dict:
+    with pdfplumber.open(path) as pdf:
+        return next(char for char in pdf.pages[0].chars if char["text"] == text[0])
+
+
+def test_changing_one_token_moves_both_engines(monkeypatch, tmp_path, leaflets_dir):
+    """A wider margin and another accent colour in style.py, and nothing else: both engines follow."""
+    from dataclasses import replace as changed
+
+    import leafletpress.style
+
+    def build(name: str) -> tuple[dict, dict]:
+        found = []
+        for which in ENGINES:
+            target = tmp_path / f"{name}-{which}.pdf"
+            assert main(["build", "tiny", "--leaflets-dir", str(leaflets_dir), "--engine", which,
+                         "--output", str(target)]) == 0
+            found.append(first_char(target, "Tiny leaflet"))
+        return found
+
+    before = build("before")
+    standard = leafletpress.style.STYLES["standard"]
+    monkeypatch.setitem(leafletpress.style.STYLES, "standard",
+                        changed(standard, margin=standard.margin + 34, accent="#8b0000"))
+    after = build("after")
+    for old, new in zip(before, after):
+        assert round(new["x0"] - old["x0"]) == 34 and round(new["top"] - old["top"]) == 34
+        assert new["non_stroking_color"] != old["non_stroking_color"]
+    assert {tuple(round(c, 2) for c in char["non_stroking_color"]) for char in after} == {(0.55, 0.0, 0.0)}

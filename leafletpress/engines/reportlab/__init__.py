@@ -7,7 +7,7 @@ reads pictures from assets/, page.py adds the footer and the metadata.
 """
 
 from contextlib import contextmanager
-from functools import lru_cache
+from functools import cache
 
 from ...document import Document
 from ...errors import LeafletError, RenderError, display
@@ -44,7 +44,7 @@ def reportlab_errors(document: Document):
         raise RenderError(f"ReportLab, printing {source}: {type(error).__name__}: {one_line(error)}") from None
 
 
-@lru_cache(maxsize=None)
+@cache
 def register_fonts() -> None:
     """Atkinson Hyperlegible, regular and bold, as one family so <b> works; italics map to upright."""
     from reportlab.pdfbase import pdfmetrics

@@ -4,7 +4,7 @@ Sizes and colours come from the style tokens (leafletpress/style.py); what is
 here is how CSS behaves, which ReportLab does differently by default.
 """
 
-from functools import lru_cache
+from functools import cache
 
 from reportlab.lib.colors import HexColor, black
 from reportlab.lib.enums import TA_LEFT
@@ -18,7 +18,7 @@ ASCENT, DESCENT = 0.95, 0.29
 TALL = 10**6  # an unlimited height, to measure a flowable
 
 
-@lru_cache(maxsize=None)
+@cache
 def text_style(size: float, leading: float, bold: bool = False, colour: str = "#000000",
                indent: float = 0) -> ParagraphStyle:
     """A clear-print paragraph style: left-aligned, never justified or hyphenated, no widows."""

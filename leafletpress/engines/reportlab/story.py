@@ -9,8 +9,21 @@ from ...document import BULLET, Document, PrintedSection
 from ...model import Block, Figure, ListBlock, Paragraph, Run, Subheading
 from ...project import Project
 from ...style import MM
-from .flowables import (BOLD, TALL, Framed, Heading, Item, QRCode, Rule, Text, boxed, collapse, spaced,
-                        table_style, text_style)
+from .flowables import (
+    BOLD,
+    TALL,
+    Framed,
+    Heading,
+    Item,
+    QRCode,
+    Rule,
+    Text,
+    boxed,
+    collapse,
+    spaced,
+    table_style,
+    text_style,
+)
 from .pictures import picture
 
 
@@ -214,6 +227,8 @@ class Story:
     def notes(self) -> list:
         """A page of its own: heading, name and date lines, the note, ruled lines (notes.html)."""
         s, notes = self.style, self.document.notes
+        if notes is None:
+            return []
         inner = [self.heading(notes.heading, s.heading, level=1, after=s.heading_after), self.write_in(notes.write_in)]
         if notes.note:
             inner.append(self.body("<br/>".join(map(escape, notes.note.splitlines())), before=s.paragraph_gap))

@@ -1,7 +1,7 @@
-"""Flowables that draw what templates/leaflet.css draws: CSS line boxes, hanging markers, borders.
+"""Flowables that draw what templates/leaflet.css draws: CSS line boxes, borders inside their edges, rules.
 
 Sizes and colours come from the style tokens (leafletpress/style.py); what is
-here is how CSS behaves, which ReportLab does differently by default.
+here is how CSS behaves where ReportLab behaves otherwise by default.
 """
 
 from functools import cache
@@ -9,7 +9,7 @@ from functools import cache
 from reportlab.lib.colors import HexColor, black
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
 REGULAR, BOLD = "AtkinsonHyperlegible", "AtkinsonHyperlegible-Bold"
@@ -39,23 +39,42 @@ class Text(Paragraph):
     text up with the HTML engine's boxes, rules and write-in lines.
     """
 
+    outline: tuple[str, int, str] | None = None  # a heading's (title, level, key): where it is drawn
+
     def drawOn(self, canvas, x, y, _sW=0):
         style = self.style
         shift = (style.leading - (ASCENT + DESCENT) * style.fontSize) / 2 + (ASCENT - 1) * style.fontSize
         super().drawOn(canvas, x, y - shift, _sW)
 
+    def draw(self):
+        if self.outline:  # as WeasyPrint's bookmarks: the heading's own place on its page
+            title, level, key = self.outline
+            self.canv.bookmarkHorizontal(key, 0, self.height)
+            self.canv.addOutlineEntry(title, key, level=level)
+        super().draw()
+
+
+class Heading(Text):
+    """A heading moves whole, with what follows it (keepWithNext)."""
+
+    def split(self, availWidth, availHeight):
+        return []
+
 
 class Item(Text):
-    """A list item with its marker hanging in the indent, moved whole to the next page (break-inside: avoid)."""
+    """A list item, moved whole to the next page (break-inside: avoid) unless taller than a page.
 
-    marker: str | None = None
-    marker_colour = black
-    max_height = TALL
+    Its marker ("•" or "1.") hangs in the indent and ends one space before the
+    text, as a CSS outside marker does; ReportLab's own bullets keep 0.6 em
+    clear and push the first line right instead.
+    """
+
+    marker, marker_colour, max_height = "", black, TALL
 
     def draw(self):
         if self.marker:  # first, so it reads before the item's text
             style = self.style
-            space = pdfmetrics.stringWidth(" ", style.fontName, style.fontSize)
+            space = stringWidth(" ", style.fontName, style.fontSize)
             self.canv.setFont(REGULAR, style.fontSize)
             self.canv.setFillColor(self.marker_colour)
             self.canv.drawRightString(style.leftIndent - space, self.height - style.fontSize, self.marker)
@@ -64,26 +83,10 @@ class Item(Text):
     def split(self, availWidth, availHeight):
         if self.height <= self.max_height:
             return []
-        parts = super().split(availWidth, availHeight)  # taller than a page: it has to break
+        parts = super().split(availWidth, availHeight)
         for number, part in enumerate(parts):
-            part.marker, part.marker_colour = (self.marker if number == 0 else None), self.marker_colour
+            part.marker, part.marker_colour = (self.marker if number == 0 else ""), self.marker_colour
         return parts
-
-
-class Heading(Text):
-    """A heading that adds itself to the PDF outline where it is drawn, as WeasyPrint's bookmarks do."""
-
-    outline: tuple[str, int, str] | None = None  # (title, level, key)
-
-    def draw(self):
-        if self.outline:
-            title, level, key = self.outline
-            self.canv.bookmarkHorizontal(key, 0, self.height)
-            self.canv.addOutlineEntry(title, key, level=level)
-        super().draw()
-
-    def split(self, availWidth, availHeight):
-        return []  # a heading is a line or two: it moves whole
 
 
 class Rule(Flowable):
@@ -91,8 +94,7 @@ class Rule(Flowable):
 
     def __init__(self, thickness: float, colour: str, height: float = 0):
         super().__init__()
-        self.thickness, self.colour = thickness, HexColor(colour)
-        self.height = max(height, thickness)
+        self.thickness, self.colour, self.height = thickness, HexColor(colour), max(height, thickness)
 
     def wrap(self, availWidth, availHeight):
         self.width = availWidth
@@ -101,50 +103,6 @@ class Rule(Flowable):
     def draw(self):
         self.canv.setFillColor(self.colour)
         self.canv.rect(0, 0, self.width, self.thickness, stroke=0, fill=1)
-
-
-class QRCode(Flowable):
-    """The same QR code the HTML engine prints (segno), as vector squares, quiet zone included."""
-
-    border = 4  # modules of quiet zone
-
-    def __init__(self, url: str, size: float):
-        import segno
-
-        super().__init__()
-        self.matrix = segno.make(url, error="m").matrix
-        self.width = self.height = size
-
-    def wrap(self, availWidth, availHeight):
-        return self.width, self.height
-
-    def draw(self):
-        unit = self.width / (len(self.matrix) + 2 * self.border)
-        self.canv.setFillColor(black)
-        for row, line in enumerate(self.matrix):
-            for column, dark in enumerate(line):
-                if dark:
-                    x, y = (column + self.border) * unit, self.height - (row + self.border + 1) * unit
-                    self.canv.rect(x, y, unit, unit, stroke=0, fill=1)
-
-
-class Framed(Flowable):
-    """A drawing with a frame outside its width, as CSS draws `border` around an image."""
-
-    def __init__(self, content, width: float, height: float, border: float, colour: str):
-        super().__init__()
-        self.content, self.border, self.colour = content, border, HexColor(colour)
-        self.width, self.height = width + 2 * border, height + 2 * border
-
-    def wrap(self, availWidth, availHeight):
-        return self.width, self.height
-
-    def draw(self):
-        self.content.drawOn(self.canv, self.border, self.border)
-        self.canv.setStrokeColor(self.colour)
-        self.canv.setLineWidth(self.border)
-        half = self.border / 2
-        self.canv.rect(half, half, self.width - self.border, self.height - self.border, stroke=1, fill=0)
 
 
 class Box(Table):

@@ -1,5 +1,6 @@
 """Pictures for the ReportLab engine: SVG through svglib, PNG and JPEG through Pillow, only from assets/."""
 
+from io import BytesIO
 from pathlib import Path
 
 from reportlab.platypus import Flowable
@@ -18,10 +19,14 @@ def picture(path: Path, assets: Path, width: float | None = None, height: float 
     if not inside(path, assets):
         raise RenderError(f"{display(path)}: refusing to read a picture outside {display(assets)}/")
     try:
-        draw = svg_drawing if path.suffix.lower() == ".svg" else raster_image
-        natural_width, natural_height = draw(path, None)
-        scale = width / natural_width if width else height / natural_height
-        return draw(path, scale)
+        if path.suffix.lower() == ".svg":
+            return scaled(svg(path), width, height)
+        from reportlab.lib.utils import ImageReader
+        from reportlab.platypus import Image
+
+        natural_width, natural_height = ImageReader(str(path)).getSize()
+        scale = width / natural_width if width else (height or natural_height) / natural_height
+        return Image(str(path), width=natural_width * scale, height=natural_height * scale)
     except LeafletError:
         raise
     except Exception as error:  # svglib and Pillow raise many kinds; the user needs one line
@@ -29,26 +34,29 @@ def picture(path: Path, assets: Path, width: float | None = None, height: float 
         raise RenderError(f"{display(path)}: cannot draw this picture: {message}") from None
 
 
-def svg_drawing(path: Path, scale: float | None):
-    """The SVG's natural size (scale None), or the drawing scaled."""
+def qr_code(url: str, size: float) -> Flowable:
+    """The same QR code the HTML engine prints (segno's), quiet zone included, as vector shapes."""
+    import segno
+
+    drawing = BytesIO()
+    segno.make(url, error="m").save(drawing, kind="svg", scale=1, border=4, dark="#000", light="#fff")
+    drawing.seek(0)
+    return scaled(svg(drawing), size, None)
+
+
+def svg(source):
     from svglib.svglib import svg2rlg
 
-    drawing = svg2rlg(str(path), resolve_entities=False)
+    drawing = svg2rlg(source if isinstance(source, BytesIO) else str(source), resolve_entities=False)
     if drawing is None or not drawing.width or not drawing.height:
-        raise RenderError(f"{display(path)}: svglib could not read this SVG")
-    if scale is None:
-        return drawing.width, drawing.height
+        raise RenderError(f"{display(source) if isinstance(source, Path) else 'a picture'}: svglib could "
+                          "not read this SVG")
     drawing.initialFontName = REGULAR  # else the drawing's state sets Helvetica, even with no text
-    drawing.scale(scale, scale)
-    drawing.width, drawing.height = drawing.width * scale, drawing.height * scale
     return drawing
 
 
-def raster_image(path: Path, scale: float | None):
-    from reportlab.lib.utils import ImageReader
-    from reportlab.platypus import Image
-
-    pixels_wide, pixels_high = ImageReader(str(path)).getSize()
-    if scale is None:
-        return pixels_wide, pixels_high
-    return Image(str(path), width=pixels_wide * scale, height=pixels_high * scale)
+def scaled(drawing, width: float | None, height: float | None):
+    scale = width / drawing.width if width else (height or drawing.height) / drawing.height
+    drawing.scale(scale, scale)
+    drawing.width, drawing.height = drawing.width * scale, drawing.height * scale
+    return drawing

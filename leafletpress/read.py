@@ -267,7 +267,7 @@ def read_provenance(fields: Fields) -> Provenance:
     if next_review > add_years(last_reviewed, MAX_REVIEW_YEARS):
         fields.fail("next_review", f"next_review must be at most {MAX_REVIEW_YEARS} years after "
                     f"last_reviewed ({add_years(last_reviewed, MAX_REVIEW_YEARS)})")
-    sources = tuple(Source(item.text("title"), item.text("publisher"), item.text("url"))
+    sources = tuple(Source(item.text("title"), item.text("publisher"), item.text("url", required=False))
                     for item in fields.items("sources"))
     return Provenance(produced_by=fields.text("produced_by"), version=fields.quoted("version"),
                       published=published, last_reviewed=last_reviewed, next_review=next_review,

@@ -3,8 +3,8 @@
 from leafletpress.model import BulletList, Figure, Paragraph
 from leafletpress.read import LEAFLETS, read_leaflet
 
-SECTIONS = ["overview", "causes", "risk-factors", "symptoms", "diagnosis", "treatment",
-            "worsening-factors", "prevention"]
+SECTIONS = ["overview", "get-help-urgently", "causes", "risk-factors", "symptoms", "diagnosis", "treatment",
+            "worsening-factors", "prevention", "living-with", "support"]
 
 
 def leaflet():
@@ -52,4 +52,7 @@ def test_provenance_names_sources():
     assert provenance.version and provenance.produced_by
     assert provenance.next_review > provenance.published
     assert len(provenance.sources) >= 2
-    assert all(source.url.startswith("https://") for source in provenance.sources)
+    assert all(source.url.startswith("https://") for source in provenance.sources if source.url)
+    # The 2009 health-library export the structure came from kept no address.
+    assert [source.publisher for source in provenance.sources if not source.url] == [
+        "Health-library article, 2009 (publisher not recorded)"]

@@ -60,3 +60,11 @@ def test_bad_as_of_date(capsys, date):
         main(["build", "--as-of", date])
     assert exit.value.code == 2
     assert f"not a date written YYYY-MM-DD: {date!r}" in capsys.readouterr().err
+
+
+def test_source_without_an_address_is_printed_without_one(leaflets_dir, tmp_path):
+    metadata = leaflets_dir / "tiny" / "leaflet.yaml"
+    metadata.write_text(metadata.read_text().replace(
+        "sources:\n", "sources:\n  - title: Old article\n    publisher: Health library, 2009\n"))
+    words = build_tiny(leaflets_dir, tmp_path)
+    assert "Health library, 2009: Old article. Test publisher: Test source. https://example.org/source" in words

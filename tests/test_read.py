@@ -5,8 +5,8 @@ from leafletpress.model import Figure, ListBlock, Paragraph
 from .helpers import LEAFLETS
 from .helpers import leaflet as read_default
 
-SECTIONS = ["overview", "causes", "risk-factors", "symptoms", "diagnosis", "treatment",
-            "worsening-factors", "prevention"]
+SECTIONS = ["overview", "get-help-urgently", "causes", "risk-factors", "symptoms", "diagnosis", "treatment",
+            "worsening-factors", "prevention", "living-with", "support"]
 
 
 def leaflet():
@@ -54,4 +54,7 @@ def test_provenance_names_sources():
     assert provenance.version and provenance.produced_by
     assert provenance.next_review > provenance.published
     assert len(provenance.sources) >= 2
-    assert all(source.url.startswith("https://") for source in provenance.sources)
+    assert all(source.url.startswith("https://") for source in provenance.sources if source.url)
+    # The 2009 health-library export the structure came from kept no address.
+    assert [source.publisher for source in provenance.sources if not source.url] == [
+        "Health-library article, 2009 (publisher not recorded)"]

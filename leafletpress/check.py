@@ -7,7 +7,7 @@ the leaflet; and readability, per section and language.
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -166,7 +166,29 @@ def check_catalogs() -> list[Finding]:
                 state = "marked fuzzy" if message.string else "not translated"
                 findings.append(Finding(path, message.lineno, ERROR, "catalog",
                                         f"{message.id!r} is {state}"))
+                continue
+            found = foreign_punctuation(str(message.string), path.parent.parent.name)
+            if found:
+                findings.append(Finding(path, message.lineno, ERROR, "punctuation",
+                                        f"{message.id!r} is translated with {found}"))
     return findings
+
+
+#: Punctuation a language writes its own way: ASCII marks in its fixed wording are a slip.
+OWN_PUNCTUATION = {
+    "zh": {":": "：", ",": "，", ";": "；", "?": "？", "!": "！", "(": "（", ")": "）", ".": "。"},
+    "ar": {",": "،", ";": "؛", "?": "؟"},
+}
+
+
+def foreign_punctuation(text: str, locale: str) -> str:
+    """'the ASCII ':' where Chinese writes '：'' for the first such slip in a translation; '' if none."""
+    marks = OWN_PUNCTUATION.get(locale.split("_")[0], {})
+    bare = re.sub(r"%\([a-z_]+\)s|https?://\S+", "", text)  # placeholders and addresses keep theirs
+    for ascii_mark, own in marks.items():
+        if ascii_mark in bare.replace("...", ""):
+            return f"the ASCII {ascii_mark!r} where the language writes {own!r}"
+    return ""
 
 
 def check_paths(names: list[str], project: Project, today: date | None = None) -> CheckReport:
@@ -179,6 +201,8 @@ def check_paths(names: list[str], project: Project, today: date | None = None) -
             path = path.parent  # a leaflet named by its metadata file
         if path.is_dir() and (path / METADATA_FILE).is_file():
             check_leaflet(path, project, report, today)
+        elif path.is_file() and path.suffix.lower() == ".pdf":
+            report.findings += check_pdf(path, project, today)
         elif path.is_file():
             report.findings += check_file(path)
         else:
@@ -197,6 +221,36 @@ def check_file(path: Path) -> list[Finding]:
     except SourceError as error:
         findings.append(from_error(error, path))
     return sorted(merge(findings), key=lambda f: f.line or 0)
+
+
+def check_pdf(path: Path, project: Project, today: date) -> list[Finding]:
+    """A PDF the tool built, laid out as a reader gets it: pages left less than two thirds full
+    before the last, and pages that open with the last item of a list alone."""
+    from .document import build_document
+    from .pages import FILL_TARGET, page_fills, stranded_items, underfilled
+    from .read import read_leaflet
+    from .request import describe
+
+    found = describe(path.name)
+    if found is None:
+        raise LeafletError(f"{display(path)}: not a PDF name leafletpress writes "
+                           "(LEAFLET.LANG[.SECTION…][.PAPER][.ENGINE][.notes][.booklet][.large-print].pdf)")
+    leaflet_id, options = found
+    leaflet = read_leaflet(find_leaflet(leaflet_id, project.leaflets), project.assets)
+    if options.lang not in leaflet.translations:
+        raise LeafletError(f"{display(path)}: leaflet {leaflet_id!r} has no language {options.lang!r}")
+    document = build_document(leaflet, replace(options, review_overdue=leaflet.provenance.overdue(today)))
+    try:
+        fills = page_fills(path, document)
+    except Exception as error:  # pdfium on a file that is not a whole PDF
+        raise LeafletError(f"{display(path)}: can't be read as a PDF ({type(error).__name__})") from None
+    findings = [Finding(path, None, WARNING, "page-fill",
+                        f"page {fill.page} of {len(fills)} is {fill.fill:.0%} full; pages before the last should "
+                        f"be at least {FILL_TARGET:.0%} full") for fill in underfilled(fills)]
+    findings += [Finding(path, None, WARNING, "stranded-item",
+                         f"page {page} opens with the last item of a list alone: {item!r}")
+                 for page, item in stranded_items(fills, document)]
+    return findings
 
 
 def check_leaflet(folder: Path, project: Project, report: CheckReport, today: date) -> None:
@@ -235,6 +289,11 @@ def check_governance(leaflet: Leaflet, today: date) -> list[Finding]:
         findings.append(Finding(path, None, WARNING, "not-clinically-reviewed",
                                 "never clinically reviewed: set clinical_reviewer once a clinician has "
                                 "reviewed it (until then the PDF says it is a draft)"))
+        if provenance.last_reviewed:
+            findings.append(Finding(path, None, WARNING, "review-without-reviewer",
+                                    f"last_reviewed is {provenance.last_reviewed} but no clinical_reviewer is "
+                                    "named: a review date needs the clinician who made the review (the PDF "
+                                    "prints none until then)"))
     if provenance.overdue(today):
         findings.append(Finding(path, None, WARNING, "review-overdue",
                                 f"review overdue since {provenance.next_review}: the PDF says so"))
@@ -265,16 +324,24 @@ def check_translation(leaflet: Leaflet, translation: Translation) -> list[Findin
 
 
 def check_printable(leaflet: Leaflet, translation: Translation) -> list[Finding]:
-    """Whether the language's fonts can print every character of its text and fixed wording."""
+    """Whether the language's fonts can print every character of its text and fixed wording, and
+    whether that text holds an internal code (a version hash, say) that means nothing to a patient."""
     from .document import build_document
     from .fonts import require_coverage
 
     document = build_document(leaflet, Options(translation.lang))
+    findings = [Finding(translation.path, None, ERROR, "internal-code",
+                        f"the PDF would print {code!r}, an internal code that means nothing to a patient")
+                for code in dict.fromkeys(INTERNAL_CODE.findall(document.printed_text()))]
     try:
         require_coverage(document.printed_text(), translation.lang, list(document.sources))
     except SourceError as error:
-        return [from_error(error, translation.path, "missing-glyph")]
-    return []
+        findings.append(from_error(error, translation.path, "missing-glyph"))
+    return findings
+
+
+#: A hexadecimal code such as a source hash: ten or more of 0-9a-f, with digits and letters both.
+INTERNAL_CODE = re.compile(r"(?<![\w/.-])(?=[0-9a-f]*[0-9])(?=[0-9a-f]*[a-f])[0-9a-f]{10,64}(?![\w/-]|\.\w)")
 
 
 def check_readability(translation: Translation, scores: list) -> list[Finding]:

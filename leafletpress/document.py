@@ -10,12 +10,12 @@ once. A Document holds only text, model blocks and layout tokens; it knows no
 HTML and no PDF.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
 from .errors import UnknownName
-from .i18n import catalog_folder, direction, format_date, translations
+from .i18n import catalog_folder, direction, format_date, format_list, language_name, translations
 from .model import Block, Figure, Leaflet, ListBlock, Paragraph, Run, Section, Subheading, fill_url
 from .request import Options
 from .style import Paper, Style
@@ -45,13 +45,50 @@ class TitleBlock:
 
 @dataclass(frozen=True)
 class PrintedSection:
-    """A section as printed: its figure placed beside (or above) the opening blocks."""
+    """A section as printed, with its figure placed among its blocks.
+
+    The figure stands beside the paragraphs that follow its place (or above
+    them, on narrow pages and in large print): `before` are printed first,
+    then the figure with `beside`, then `rest`. Its place is at the opening
+    of the section unless the layout moved it on (with_figure_later) so as
+    not to leave a hole in a page.
+    """
 
     id: str
     heading: str
     figure: Figure | None
-    beside: tuple[Block, ...]  # the opening blocks, up to the first list, printed with the figure
-    rest: tuple[Block, ...]
+    blocks: tuple[Block, ...]  # every block but the figure
+    figure_at: int = 0  # how many blocks come before the figure
+    urgent: bool = False  # printed in a box that stands out: when to get help at once
+
+    @property
+    def before(self) -> tuple[Block, ...]:
+        return self.blocks[:self.figure_at] if self.figure else self.blocks
+
+    @property
+    def beside(self) -> tuple[Block, ...]:
+        """The paragraphs after the figure's place, up to a list, a subheading or the sentence that
+        introduces a list: what a figure's row holds, short enough to fit the page it starts on."""
+        if not self.figure:
+            return ()
+        end = self.figure_at
+        while end < len(self.blocks) and plain_paragraph(self.blocks[end]):
+            end += 1
+        return self.blocks[self.figure_at:end]
+
+    @property
+    def rest(self) -> tuple[Block, ...]:
+        return self.blocks[self.figure_at + len(self.beside):] if self.figure else ()
+
+    def with_figure_later(self) -> "PrintedSection | None":
+        """The section with its figure moved on to the next place that has a paragraph to stand beside
+        (never between a sentence and the list it introduces); None if there is none."""
+        for place in range(self.figure_at + 1, len(self.blocks)):
+            moved = replace(self, figure_at=place)
+            previous = self.blocks[place - 1]
+            if moved.beside and not (isinstance(previous, Paragraph) and previous.introduces_list):
+                return moved
+        return None
 
 
 @dataclass(frozen=True)
@@ -99,6 +136,15 @@ class AboutBox:
 
 
 @dataclass(frozen=True)
+class QuestionsBox:
+    """Lines for the patient's own questions, before the care team's details."""
+
+    heading: str
+    lead: str
+    lines: int
+
+
+@dataclass(frozen=True)
 class NotesPage:
     heading: str
     write_in: tuple[str, ...]
@@ -121,6 +167,7 @@ class Document:
     modified: date
     title_block: TitleBlock
     sections: tuple[PrintedSection, ...]
+    questions: QuestionsBox
     contact: ContactBox
     about: AboutBox
     notes: NotesPage | None
@@ -132,6 +179,23 @@ class Document:
     page: Paper
     figure_beside: bool
     sources: tuple[Path, ...]  # the files the words come from, to say where a problem is
+    breakable: frozenset[str] = frozenset()  # boxes (urgent sections, questions, contact) let run on to a next page
+
+    def with_box_breakable(self, box: str) -> "Document | None":
+        """The document with a box that is kept on one page let run on to the next; None if it already may."""
+        return None if box in self.breakable else replace(self, breakable=self.breakable | {box})
+
+    def with_figure_later(self, section_id: str) -> "Document | None":
+        """The document with that section's figure moved on a place; None when it can't move."""
+        sections = list(self.sections)
+        for index, section in enumerate(sections):
+            if section.id == section_id:
+                moved = section.with_figure_later()
+                if moved is None:
+                    return None
+                sections[index] = moved
+                return replace(self, sections=tuple(sections))
+        return None
 
     def page_number(self, page: int, pages: int) -> str:
         return self.page_label % {"page": page, "pages": pages}
@@ -142,6 +206,7 @@ class Document:
         parts = [block.banner.name if block.banner else "", block.title, block.subtitle, *block.warnings,
                  block.dates, *block.notices, block.partial, self.footer, self.page_number(0, 0),
                  "0123456789", BULLET, self.picture_label, self.credit_label,
+                 self.questions.heading, self.questions.lead,
                  contact.heading, contact.lead, contact.clinic_name, *contact.clinic_address,
                  *(f"{d.label} {d.value}" for d in contact.details), *contact.write_in,
                  about.heading, *about.lines, about.sources_heading,
@@ -154,8 +219,13 @@ class Document:
             parts.append(section.heading)
             if section.figure:
                 parts += [section.figure.caption, section.figure.credit]
-            parts += [block_text(b) for b in (*section.beside, *section.rest)]
+            parts += [block_text(b) for b in section.blocks]
         return "\n".join(part for part in parts if part)
+
+
+def plain_paragraph(block: Block) -> bool:
+    """A paragraph that does not introduce a list."""
+    return isinstance(block, Paragraph) and not block.introduces_list
 
 
 def block_text(block: Block) -> str:
@@ -181,14 +251,18 @@ def build_document(leaflet: Leaflet, options: Options) -> Document:
     _ = translations(options.lang).gettext
     provenance = leaflet.provenance
     sections = select_sections(leaflet, options)
-    dates = local_dates(leaflet, options.lang)
-    version = f"{_('Version')}\u00a0{provenance.version}"
+    dates = local_dates(leaflet, options)
+    version_label = _("Version")
+    version = f"{version_label}\u00a0{provenance.version}"
     return Document(
         leaflet_id=leaflet.id, lang=options.lang, direction=direction(options.lang),
         title=translation.title, author=provenance.produced_by, subject=translation.subtitle,
-        keywords=leaflet.id, created=provenance.published, modified=provenance.last_reviewed,
+        keywords=leaflet.id, created=provenance.published, modified=provenance.last_reviewed or provenance.published,
         title_block=title_block(leaflet, options, sections, dates, version),
-        sections=tuple(printed_section(section) for section in sections),
+        sections=tuple(printed_section(section, section.id in leaflet.urgent_sections) for section in sections),
+        questions=QuestionsBox(_("Questions to ask your care team"),
+                               _("Write down any questions you want to ask at your next appointment."),
+                               options.style.question_lines),
         contact=contact_box(options), about=about_box(leaflet, options, dates, version),
         notes=notes_page(options) if options.notes or options.note else None,
         footer=f"{translation.title} · {version}", page_label=_("Page %(page)s of %(pages)s"),
@@ -199,22 +273,36 @@ def build_document(leaflet: Leaflet, options: Options) -> Document:
 
 
 def select_sections(leaflet: Leaflet, options: Options) -> list[Section]:
-    """The sections asked for, in the leaflet's order; all of them when none are named."""
+    """The sections asked for, in the leaflet's order; all of them when none are named.
+
+    A handout of some sections carries the urgent ones too: advice on when to
+    get help at once goes with every part of the leaflet.
+    """
     translation = leaflet.translations[options.lang]
     known = translation.section_ids
     for section_id in options.sections:
         if section_id not in known:
             raise UnknownName("section", section_id, known, where=f"{leaflet.id} ({translation.lang})")
-    return [s for s in translation.sections if not options.sections or s.id in options.sections]
+    wanted = set(options.sections) | set(leaflet.urgent_sections)
+    return [s for s in translation.sections if not options.sections or s.id in wanted]
 
 
-def local_dates(leaflet: Leaflet, lang: str) -> dict[str, str]:
-    """Every date the leaflet prints, written the way the language writes dates."""
-    provenance, record = leaflet.provenance, leaflet.translations[lang].record
+def local_dates(leaflet: Leaflet, options: Options) -> dict[str, str]:
+    """Every date the leaflet prints, written the way its locale writes dates.
+
+    The locale is the translation's own (en-GB, es-ES ...); a clinic that names a
+    locale of the same language (en-US, es-419) has its own way instead.
+    """
+    translation = leaflet.translations[options.lang]
+    locale = translation.locale or options.lang
+    clinic = options.clinic
+    if clinic and clinic.locale and clinic.locale.split("-")[0].lower() == options.lang.split("-")[0].lower():
+        locale = clinic.locale
+    provenance, record = leaflet.provenance, translation.record
     values = {"published": provenance.published, "next_review": provenance.next_review,
               "last_reviewed": provenance.last_reviewed,
               "translation_reviewed": record and record.reviewed_on}
-    return {name: format_date(value, lang) for name, value in values.items() if value}
+    return {name: format_date(value, locale) for name, value in values.items() if value}
 
 
 def title_block(leaflet: Leaflet, options: Options, sections: list[Section], dates: dict,
@@ -231,22 +319,22 @@ def title_block(leaflet: Leaflet, options: Options, sections: list[Section], dat
     notices = (_("Draft translation: not yet checked by a clinician."),) if record and not record.reviewed else ()
     partial = ""
     if len(sections) < len(translation.sections):
-        partial = f"{_('This handout has only part of the leaflet:')} " + \
-            " · ".join(section.heading for section in sections)
+        lead = _("This handout has only part of the leaflet:")
+        partial = f"{lead} " + " · ".join(section.heading for section in sections)
     return TitleBlock(
         banner=ClinicBanner(clinic.name, clinic.logo, clinic.logo_alt) if clinic else None,
         title=translation.title, subtitle=translation.subtitle, warnings=tuple(warnings),
-        dates=f"{_('Published')}: {dates['published']} · {_('Next review')}: {dates['next_review']} · {version}",
+        dates=" · ".join((_("Published: %(date)s") % {"date": dates["published"]},
+                          _("Next review: %(date)s") % {"date": dates["next_review"]}, version)),
         notices=notices, partial=partial)
 
 
-def printed_section(section: Section) -> PrintedSection:
-    """The section's figure, the blocks printed with it (up to its first list), and the rest."""
+def printed_section(section: Section, urgent: bool = False) -> PrintedSection:
+    """The section's blocks, links written out, its figure (if any) at its opening."""
     blocks = tuple(printed_block(block) for block in section.blocks)
-    if not blocks or not isinstance(blocks[0], Figure):
-        return PrintedSection(section.id, section.heading, None, (), blocks)
-    beside_end = next((i for i, block in enumerate(blocks) if isinstance(block, ListBlock)), 1) + 1
-    return PrintedSection(section.id, section.heading, blocks[0], blocks[1:beside_end], blocks[beside_end:])
+    figures = [block for block in blocks if isinstance(block, Figure)]
+    figure = figures[0] if figures and blocks[0] is figures[0] else None
+    return PrintedSection(section.id, section.heading, figure, blocks[1:] if figure else blocks, 0, urgent)
 
 
 def printed_block(block: Block) -> Block:
@@ -274,27 +362,39 @@ def contact_box(options: Options) -> ContactBox:
     if not clinic:
         return ContactBox(_("Your care team"), _("If you have questions, contact your care team:"),
                           "", (), (), (_("Name"), _("Phone"), _("Clinic")))
-    details = tuple(Detail(_(label), value) for label, value in
-                    (("Phone", clinic.phone), ("Email", clinic.email), ("Website", clinic.website)) if value)
+    details = tuple(Detail(label, value) for label, value in
+                    ((_("Phone"), clinic.phone), (_("Email"), clinic.email), (_("Website"), clinic.website)) if value)
     return ContactBox(_("Your care team"), _("If you have questions, contact your care team:"),
                       clinic.name, tuple(clinic.address.splitlines()), details, ())
 
 
 def about_box(leaflet: Leaflet, options: Options, dates: dict, version: str) -> AboutBox:
+    """Who made the leaflet and from what, its dates and version, who checked it: no internal codes.
+
+    A review date is printed only with the clinician who made the review: until
+    then the leaflet says it has not been reviewed, and nothing else.
+    """
     _ = translations(options.lang).gettext
     provenance, record = leaflet.provenance, leaflet.translations[options.lang].record
-    lines = [f"{_('Produced by')}: {provenance.produced_by}",
-             f"{_('Published')}: {dates['published']}. {_('Last reviewed')}: {dates['last_reviewed']}. "
-             f"{_('Next review')}: {dates['next_review']}. {version}.",
-             _("Clinically reviewed by %(reviewer)s.") % {"reviewer": provenance.clinical_reviewer}
+    lines = [_("Produced by: %(producer)s") % {"producer": provenance.produced_by},
+             " · ".join((_("Published: %(date)s") % {"date": dates["published"]},
+                         _("Next review: %(date)s") % {"date": dates["next_review"]}, version,
+                         *([_("Reference: %(reference)s") % {"reference": provenance.reference}]
+                           if provenance.reference else []))),
+             _("Clinically reviewed by %(reviewer)s on %(date)s") % {
+                 "reviewer": provenance.clinical_reviewer, "date": dates["last_reviewed"]}
              if provenance.clinical_reviewer else _("Not yet reviewed by a clinician.")]
     if record:
-        made = _("Translated by %(translator)s from the source text version %(version)s.") % {
-            "translator": record.translated_by, "version": record.source_hash}
         checked = _("Translation checked by %(reviewer)s on %(date)s.") % {
             "reviewer": record.reviewed_by, "date": dates.get("translation_reviewed")} \
             if record.reviewed else _("This translation has not yet been checked by a clinician.")
+        made = _("Translated by %(translator)s.") % {"translator": record.translated_by}
         lines.append(f"{made} {checked}")
+    # Other languages by their names in the reader's language: the reader can read them.
+    others = [language_name(lang, options.lang) for lang in leaflet.languages if lang != options.lang]
+    lines.append(_("Also available in large print and in: %(languages)s.") % {
+        "languages": format_list(others, leaflet.translations[options.lang].locale or options.lang)}
+        if others else _("Also available in large print."))
     url = online_url(leaflet, options)
     online = OnlineCopy(url, _("Read this leaflet online:"),
                         _("QR code that opens this leaflet online: %(url)s") % {"url": url}) if url else None

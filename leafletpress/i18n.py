@@ -21,6 +21,15 @@ CATALOGS = TEMPLATES / "locale"
 DOMAIN = "messages"
 
 
+def known_locale(name: str) -> bool:
+    """Whether Babel knows the locale (en-GB, es-419, zh-Hans-CN ...)."""
+    try:
+        Locale.parse(name.replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        return False
+    return True
+
+
 def babel_locale(lang: str) -> Locale:
     try:
         return Locale.parse(lang.replace("-", "_"))
@@ -50,8 +59,25 @@ def translations(lang: str) -> NullTranslations:
     return Translations(compiled, DOMAIN)
 
 
-def format_date(value: date, lang: str) -> str:
-    return babel_format_date(value, format="long", locale=babel_locale(lang))
+def format_date(value: date, locale: str) -> str:
+    """A date the way the locale writes it: 24 November 2026 (en-GB), November 24, 2026 (en-US)."""
+    return babel_format_date(value, format="long", locale=babel_locale(locale))
+
+
+def format_list(items: list[str], locale: str) -> str:
+    """'English, español and العربية', with the locale's own commas and 'and' (Chinese: 、和)."""
+    from babel.lists import format_list as babel_format_list
+
+    return babel_format_list(items, locale=babel_locale(locale))
+
+
+def language_name(lang: str, reader: str | None = None) -> str:
+    """A language's name in the reader's language (in itself when no reader is given):
+    inglés, árabe; español, العربية; Chinese with its own brackets: 中文（简体）."""
+    name = babel_locale(lang).get_display_name(babel_locale(reader or lang)) or lang
+    if any("\u4e00" <= ch <= "\u9fff" for ch in name):
+        name = name.replace(" (", "（").replace("(", "（").replace(")", "）")
+    return name
 
 
 def direction(lang: str) -> str:

@@ -81,11 +81,12 @@ class Provenance:
     produced_by: str
     version: str
     published: date
-    last_reviewed: date
+    last_reviewed: date | None  # the day of the last clinical review; None until there has been one
     next_review: date
     sources: tuple[Source, ...]
     clinical_reviewer: str | None = None
     online_url: str = ""  # the leaflet online, {lang} filled in; a clinic's own URL wins
+    reference: str = ""  # the leaflet's reference number, as a hospital's back pages print it
 
     def overdue(self, today: date) -> bool:
         return today > self.next_review
@@ -118,6 +119,7 @@ class Clinic:
     logo: Path | None = None
     logo_alt: str = ""
     leaflet_url: str = ""  # the online version, with {leaflet} and {lang} filled in
+    locale: str = ""  # e.g. en-US: dates in the clinic's own way, for leaflets in its language
 
     def url_for(self, leaflet_id: str, lang: str) -> str:
         return fill_url(self.leaflet_url, leaflet_id, lang)
@@ -138,6 +140,7 @@ class Translation:
     sections: tuple[Section, ...]
     path: Path
     record: TranslationRecord | None = None
+    locale: str = ""  # the variety it is written in, e.g. en-GB or es-ES; dates follow it
 
     @property
     def section_ids(self) -> list[str]:
@@ -152,6 +155,7 @@ class Leaflet:
     provenance: Provenance
     translations: dict[str, Translation] = field(default_factory=dict)
     unreadable: frozenset[str] = frozenset()  # languages whose file has an error
+    urgent_sections: tuple[str, ...] = ()  # printed in a box that stands out: when to get help at once
 
     @property
     def languages(self) -> list[str]:

@@ -10,11 +10,9 @@ from io import BytesIO
 from pathlib import Path
 from urllib.parse import quote
 
-from babel import Locale
-
 from . import __version__
 from .files import write_atomic
-from .i18n import babel_locale, direction
+from .i18n import direction, language_name
 from .model import Leaflet
 from .project import TEMPLATES
 from .request import describe
@@ -105,11 +103,10 @@ def variant_order(entry: Entry) -> tuple:
     return (entry.labels != ("Standard print",), entry.labels != ("Large print",), entry.labels)
 
 
-def language_name(lang: str) -> str:
-    """The language's own name, with the English one beside it: 'español (Spanish)'."""
-    locale = babel_locale(lang)
-    own, english = locale.display_name, locale.get_display_name(Locale.parse("en"))
-    return own if own == english else f"{own} ({english})"
+def gallery_language(lang: str) -> str:
+    """The language's own name, the English one beside it: 'español · Spanish'."""
+    own, english = language_name(lang), language_name(lang, "en")
+    return own if own == english else f"{own} · {english}"
 
 
 def gallery_files(folder: Path, pdfs: list[Path]) -> list[Path]:
@@ -142,7 +139,7 @@ def write_index(folder: Path, leaflets: list[Leaflet]) -> tuple[bool, list[Path]
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     page = env.get_template("index.html").render(
-        groups=groups, language_name=language_name, direction=direction, count=len(entries), version=__version__,
+        groups=groups, language_name=gallery_language, direction=direction, count=len(entries), version=__version__,
         relative=lambda p: quote(p.relative_to(folder).as_posix()))
     stylesheet = (TEMPLATES / "gallery.css").read_text(encoding="utf-8")
     changed = False

@@ -91,8 +91,21 @@ def read_leaflet(folder: Path, assets: Path, problems: list | None = None) -> Le
                 raise
             problems.append(error)
             unreadable.add(lang)
+    urgent = read_urgent_sections(fields, translations.get(source_language))
     return Leaflet(folder.name, folder, source_language, provenance, translations,
-                   frozenset(unreadable))
+                   frozenset(unreadable), urgent)
+
+
+def read_urgent_sections(fields: "Fields", source: Translation | None) -> tuple[str, ...]:
+    """Section ids printed in a box that stands out; each must be a section of the source text."""
+    wanted = fields.data.get("urgent_sections") or []
+    if not isinstance(wanted, list) or not all(isinstance(item, str) for item in wanted):
+        fields.fail("urgent_sections", "'urgent_sections' must be a list of section ids, like [get-help-urgently]")
+    known = source.section_ids if source else []
+    for section_id in wanted:
+        if source and section_id not in known:
+            fields.fail("urgent_sections", unknown("section", section_id, known))
+    return tuple(wanted)
 
 
 def language_files(folder: Path) -> dict[str, Path]:
@@ -310,22 +323,26 @@ MAX_REVIEW_YEARS = 3  # Patient Information Forum: review at least every three y
 
 
 def read_provenance(fields: Fields) -> Provenance:
-    published, last_reviewed = fields.date("published"), fields.date("last_reviewed")
-    next_review = fields.date("next_review")
-    if last_reviewed < published:
+    """Who made the leaflet and when. A last review date is the date of a clinical review: it is
+    required with a clinical_reviewer and means nothing without one."""
+    published, next_review = fields.date("published"), fields.date("next_review")
+    reviewer = fields.text("clinical_reviewer", required=False) or None
+    last_reviewed = fields.date("last_reviewed") if reviewer else fields.optional_date("last_reviewed")
+    if last_reviewed and last_reviewed < published:
         fields.fail("last_reviewed", "last_reviewed can't come before published")
-    if next_review <= last_reviewed:
-        fields.fail("next_review", "next_review must come after last_reviewed")
-    if next_review > add_years(last_reviewed, MAX_REVIEW_YEARS):
+    since, name = (last_reviewed, "last_reviewed") if last_reviewed else (published, "published")
+    if next_review <= since:
+        fields.fail("next_review", f"next_review must come after {name}")
+    if next_review > add_years(since, MAX_REVIEW_YEARS):
         fields.fail("next_review", f"next_review must be at most {MAX_REVIEW_YEARS} years after "
-                    f"last_reviewed ({add_years(last_reviewed, MAX_REVIEW_YEARS)})")
+                    f"{name} ({add_years(since, MAX_REVIEW_YEARS)})")
     sources = tuple(Source(item.text("title"), item.text("publisher"), web_address(item, "url"))
                     for item in fields.items("sources"))
     return Provenance(produced_by=fields.text("produced_by"), version=fields.quoted("version"),
                       published=published, last_reviewed=last_reviewed, next_review=next_review,
-                      sources=sources,
-                      clinical_reviewer=fields.text("clinical_reviewer", required=False) or None,
-                      online_url=web_address(fields, "online_url"))
+                      sources=sources, clinical_reviewer=reviewer,
+                      online_url=web_address(fields, "online_url"),
+                      reference=fields.text("reference", required=False, limit=40))
 
 
 def web_address(fields: Fields, key: str) -> str:
@@ -345,7 +362,7 @@ def read_clinic(path: Path, assets: Path) -> Clinic:
     """A clinic's branding file: name, contact details, logo (in assets/), online address of leaflets."""
     data, lines = load_yaml(path, read_text(path))
     fields = Fields(path, data, lines)
-    known = {"name", "phone", "address", "website", "email", "logo", "logo_alt", "leaflet_url"}
+    known = {"name", "phone", "address", "website", "email", "logo", "logo_alt", "leaflet_url", "locale"}
     for key in fields.names():
         if key not in known:
             raise SourceError(path, unknown("clinic field", key, sorted(known)), fields.line(key))
@@ -356,7 +373,18 @@ def read_clinic(path: Path, assets: Path) -> Clinic:
                   address=fields.text("address", required=False, lines=True),
                   website=web_address(fields, "website"), email=fields.text("email", required=False),
                   logo=logo, logo_alt=fields.text("logo_alt", required=False),
-                  leaflet_url=web_address(fields, "leaflet_url"))
+                  leaflet_url=web_address(fields, "leaflet_url"), locale=read_locale(fields))
+
+
+def read_locale(fields: Fields) -> str:
+    """A locale such as en-GB, es-ES, es-419 or zh-Hans-CN, that Babel knows; '' when not given."""
+    locale = fields.text("locale", required=False, limit=20)
+    if locale:
+        from .i18n import known_locale
+
+        if not known_locale(locale):
+            fields.fail("locale", f"unknown locale {locale!r}; write it like en-GB, es-ES, es-419 or zh-Hans-CN")
+    return locale
 
 
 def add_years(day: date, years: int) -> date:
@@ -386,8 +414,11 @@ def read_translation(path: Path, lang: str, shared: Fields, figures: Fields,
     record = None
     if lang != shared.text("source_language"):
         record = read_record(fields.mapping("translation"))
+    locale = read_locale(fields)
+    if locale and locale.split("-")[0].lower() != lang.split("-")[0].lower():
+        fields.fail("locale", f"locale {locale!r} is not a variety of {lang!r}, the language of {path.name}")
     return Translation(lang, fields.text("title"), fields.text("subtitle", required=False),
-                       sections, path, record)
+                       sections, path, record, locale)
 
 
 def read_record(fields: Fields) -> TranslationRecord:

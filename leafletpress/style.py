@@ -33,7 +33,9 @@ class PrintSize:
     leading: float
     margin: float
     figure_width: float  # share of the text column beside the text
+    stacked_picture: float  # share of the column a picture set above its text takes
     note_lines: int  # ruled lines in the notes box
+    question_lines: int  # lines for the patient's own questions
 
     @property
     def bottom_margin(self) -> float:
@@ -43,9 +45,11 @@ class PrintSize:
 
 PRINT_SIZES = {
     "standard": PrintSize("standard", body=13, smallest=12, title=28, heading=19, subheading=15,
-                          leading=1.5, margin=18, figure_width=0.46, note_lines=20),
+                          leading=1.5, margin=18, figure_width=0.46, stacked_picture=1.0, note_lines=20,
+                          question_lines=4),
     "large": PrintSize("large", body=18, smallest=16, title=34, heading=25, subheading=21,
-                       leading=1.5, margin=16, figure_width=1.0, note_lines=13),
+                       leading=1.5, margin=16, figure_width=1.0, stacked_picture=0.72, note_lines=13,
+                       question_lines=3),
 }
 
 
@@ -113,6 +117,9 @@ class Style:
     logo_height: float = token("Height of the clinic's logo.")
     # Figures
     figure_width: float = token("Share of the text column a figure takes beside its text (0-1).", "%")
+    stacked_picture: float = token("Share of the column a picture above its text takes; its caption takes the "
+                                   "whole width. Large print keeps pictures smaller than the page, so a page "
+                                   "is not left half empty for one.", "%")
     figure_gap: float = token("Space between a figure and the text beside it.")
     figure_stacked_gap: float = token("Space below a figure set above its text.")
     figure_border: float = token("The thin frame around a picture.")
@@ -143,6 +150,7 @@ class Style:
     footer_gap: float = token("Space between the text column and the running footer.")
     footer_title_share: float = token("Share of the width the footer's title may take (0-1).", "")
     note_lines: int = token("Ruled lines in the notes box.", "")
+    question_lines: int = token("Lines to write on in the box for the patient's questions.", "")
     # Colours
     accent: str = token("Headings, the title, rules, list markers: 9.6:1 on white (WCAG AAA).", "")
     warning_background: str = token("Behind a notice that must be seen: black on pale yellow.", "")
@@ -161,8 +169,8 @@ class Style:
             title_gap=2 * MM, notice_gap=2 * MM, title_rule=3, title_rule_gap=4 * MM, title_block_gap=6 * MM,
             warning_border=2, warning_padding_block=2 * MM, warning_padding_inline=3 * MM, warning_gap=4 * MM,
             banner_gap=4 * MM, logo_height=14 * MM,
-            figure_width=size.figure_width, figure_gap=6 * MM, figure_stacked_gap=5 * MM, figure_border=1,
-            caption_gap=2 * MM, credit_gap=1 * MM,
+            figure_width=size.figure_width, stacked_picture=size.stacked_picture, figure_gap=6 * MM,
+            figure_stacked_gap=5 * MM, figure_border=1, caption_gap=2 * MM, credit_gap=1 * MM,
             box_border=1.5, box_padding_block=4 * MM, box_padding_inline=5 * MM, box_gap=8 * MM,
             clinic_name_gap=0.2 * body, write_in_gap=4 * MM, write_in_height=2.2 * body, rule=1,
             about_gap=0.4 * small, about_heading_after=0.4 * subheading, sources_heading_before=0.5 * small,
@@ -170,7 +178,7 @@ class Style:
             sources_after=0.75 * small,
             qr_size=26 * MM, qr_gap=5 * MM, online_gap=3 * MM,
             margin=size.margin * MM, bottom_margin=size.bottom_margin * MM, footer_gap=3 * MM,
-            footer_title_share=0.68, note_lines=size.note_lines,
+            footer_title_share=0.68, note_lines=size.note_lines, question_lines=size.question_lines,
             accent="#1a4d7a", warning_background="#fff3b0", frame="#666666", credit="#333333",
         )
 

@@ -164,6 +164,7 @@ def test_review_status_warnings(capsys, leaflets_dir):
     assert code == 0
     assert f"{meta}: warning: never clinically reviewed" in out
     assert f"{meta}: warning: review overdue since 2026-02-01" in out
+    assert f"{meta}: warning: last_reviewed is 2026-01-15 but no clinical_reviewer" in out
 
 
 @pytest.mark.parametrize("change, message", [
@@ -198,3 +199,47 @@ def test_untranslated_fixed_wording_is_an_error(capsys, tmp_path, monkeypatch):
     line = text[:text.index('msgstr "Fuentes"')].count("\n")
     assert code == 1
     assert f"{po}:{line}: error: 'Sources' is not translated" in out
+
+
+def test_a_review_date_without_a_reviewer_is_reported(capsys, leaflets_dir):
+    meta = leaflets_dir / "tiny" / "leaflet.yaml"
+    meta.write_text(meta.read_text().replace("clinical_reviewer: Dr Test, neurologist\n", ""))
+    code, out = check(capsys, leaflets_dir)
+    assert code == 0
+    assert (f"{meta}: warning: last_reviewed is 2026-01-15 but no clinical_reviewer is named: a review date "
+            "needs the clinician who made the review (the PDF prints none until then)") in out
+
+
+def test_an_internal_code_in_the_printed_text_is_an_error(capsys, leaflets_dir):
+    make_translation(leaflets_dir)
+    french = leaflets_dir / "tiny" / "fr.md"
+    french.write_text(french.read_text().replace("translated_by: Team", "translated_by: Team df92a7857ebf"))
+    code, out = check(capsys, leaflets_dir, "--quiet")
+    assert code == 1
+    assert (f"{french}: error: the PDF would print 'df92a7857ebf', an internal code that means nothing to a "
+            "patient") in out
+
+
+@pytest.mark.parametrize("locale, msgid, msgstr, message", [
+    ("zh_Hans", "Sources", "参考资料:", "the ASCII ':' where the language writes '：'"),
+    ("zh_Hans", "Published: %(date)s", "发布日期(%(date)s)", "the ASCII '(' where the language writes '（'"),
+    ("ar", "Sources", "المصادر?", "the ASCII '?' where the language writes '؟'"),
+])
+def test_fixed_wording_in_the_languages_own_punctuation(capsys, tmp_path, monkeypatch, locale, msgid, msgstr,
+                                                         message):
+    from babel.messages.pofile import read_po, write_po
+
+    import leafletpress.i18n
+
+    catalogs = tmp_path / "locale"
+    shutil.copytree(leafletpress.i18n.CATALOGS, catalogs)
+    po = catalogs / locale / "LC_MESSAGES" / "messages.po"
+    with po.open("rb") as stream:
+        catalog = read_po(stream)
+    catalog[msgid].string = msgstr
+    with po.open("wb") as stream:
+        write_po(stream, catalog)
+    monkeypatch.setattr(leafletpress.i18n, "CATALOGS", catalogs)
+    code = main(["check", "--quiet"])
+    out = capsys.readouterr().out
+    assert code == 1 and f"error: {msgid!r} is translated with {message}" in out

@@ -27,8 +27,8 @@ def test_list_shows_languages_and_sections(capsys):
     assert code == 0
     assert "focal-dystonia: Focal dystonia" in out
     assert "languages: en, ar, es, zh-Hans" in out
-    assert ("sections:  overview, causes, risk-factors, symptoms, diagnosis, treatment, "
-            "worsening-factors, prevention") in out
+    assert ("sections:  overview, get-help-urgently, causes, risk-factors, symptoms, diagnosis, treatment, "
+            "worsening-factors, prevention, living-with, support") in out
 
 
 def test_check_reads_without_writing(capsys, tmp_path, monkeypatch):
@@ -45,8 +45,9 @@ def test_check_reads_without_writing(capsys, tmp_path, monkeypatch):
     (["build", "focal-dystonia", "--lang", "sp"],
      "leaflets/focal-dystonia: unknown language 'sp'; valid: en, ar, es, zh-Hans; did you mean 'es'?"),
     (["build", "focal-dystonia", "--section", "treatmnt"],
-     "leaflets/focal-dystonia/en.md: unknown section 'treatmnt'; valid: overview, causes, risk-factors, "
-     "symptoms, diagnosis, treatment, worsening-factors, prevention; did you mean 'treatment'?"),
+     "leaflets/focal-dystonia/en.md: unknown section 'treatmnt'; valid: overview, get-help-urgently, causes, "
+     "risk-factors, symptoms, diagnosis, treatment, worsening-factors, prevention, living-with, support; "
+     "did you mean 'treatment'?"),
     (["build", "focal-dystonia", "--paper", "leter"],
      "unknown paper 'leter'; valid: a4, letter, a5; did you mean 'letter'?"),
     (["build", "focal-dystonia", "--engine", "latex"],

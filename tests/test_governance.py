@@ -16,10 +16,13 @@ def build_tiny(leaflets_dir, out, *args):
 
 def test_every_governance_field_is_printed(built):
     words = text(built / "focal-dystonia.en.pdf")
-    for expected in ("Produced by: Open patient leaflet project", "Published: November 24, 2026",
-                     "Last reviewed: November 24, 2026", "Next review: November 24, 2029", "Version 1.0",
-                     "Sources", "Not yet reviewed by a clinician."):
+    for expected in ("Produced by: Open patient leaflet project", "Published: 24 November 2026",
+                     "Next review: 24 November 2029", "Version 1.0", "Reference: OPL-NEU-001",
+                     "Sources", "Not yet reviewed by a clinician.",
+                     "Also available in large print and in: Arabic, Spanish and Chinese (Simplified)."):
         assert expected in words
+    # Never reviewed: no review date is printed as if a review had happened.
+    assert "Last reviewed" not in words and "Clinically reviewed by" not in words
 
 
 def test_never_reviewed_leaflet_says_draft(built):
@@ -31,7 +34,7 @@ def test_never_reviewed_leaflet_says_draft(built):
 def test_reviewed_leaflet_in_date_has_no_notice(leaflets_dir, tmp_path):
     words = build_tiny(leaflets_dir, tmp_path, "--as-of", "2026-06-01")
     assert "Draft —" not in words and "Review overdue" not in words
-    assert "Clinically reviewed by Dr Test, neurologist." in words
+    assert "Clinically reviewed by Dr Test, neurologist on January 15, 2026" in words
 
 
 def test_overdue_leaflet_says_so(leaflets_dir, tmp_path):

@@ -59,7 +59,7 @@ def test_footer_and_provenance(standard):
     words = text(standard)
     assert "Page 1 of " in words
     assert f"{EN.title} · Version {LEAFLET.provenance.version}" in words
-    assert "Published: November 24, 2026" in words and "Next review: November 24, 2029" in words
+    assert "Published: 24 November 2026" in words and "Next review: 24 November 2029" in words
     for source in LEAFLET.provenance.sources:
         assert source.publisher in words
 
@@ -72,7 +72,7 @@ def test_page_count_in_footer_matches(standard):
 
 
 def test_figure_caption_credit_and_alt(standard):
-    figure = LEAFLET.translations["en"].sections[1].blocks[0]
+    figure = next(section for section in EN.sections if section.id == "causes").blocks[0]
     words = text(standard)
     assert " ".join(figure.caption.split()) in words
     assert " ".join(figure.credit.split()) in words
@@ -111,8 +111,10 @@ def test_single_section_is_a_complete_handout(build_one):
     words = text(pdf)
     assert words.startswith(EN.title)
     assert HEADINGS["treatment"] in words
+    # The urgent advice goes with every part of the leaflet.
+    assert words.index(HEADINGS["get-help-urgently"]) < words.index(HEADINGS["treatment"])
     for section_id, heading in HEADINGS.items():
-        if section_id != "treatment":
+        if section_id not in ("treatment", "get-help-urgently"):
             assert heading not in words, section_id
     assert "This handout has only part of the leaflet:" in words
     assert "Your care team" in words and "About this leaflet" in words

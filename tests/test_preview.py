@@ -79,9 +79,9 @@ def test_a_thumbnail_for_every_pdf(gallery):
 def test_index_groups_by_leaflet_and_language(gallery):
     page = (gallery / "index.html").read_text()
     assert page.count('<a href="focal-dystonia.') == 8
-    for heading in ("English — Focal dystonia", "español (Spanish) — Distonía focal",
-                    "العربية (Arabic) — خلل التوتر العضلي البؤري",
-                    "中文 (简体) (Chinese (Simplified)) — 局灶性肌张力障碍"):
+    for heading in ("English — Focal dystonia", "español · Spanish — Distonía focal",
+                    "العربية · Arabic — خلل التوتر العضلي البؤري",
+                    "中文（简体） · Chinese (Simplified) — 局灶性肌张力障碍"):
         assert heading in page
     assert page.index("English") < page.index("العربية") < page.index("español") < page.index("中文")
     assert "Large print" in page and "Standard print" in page

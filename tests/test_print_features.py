@@ -35,10 +35,10 @@ def branded(build_one):
     return build_one("focal-dystonia", "--clinic", str(CLINIC))
 
 
-def test_clinic_on_the_title_block_and_the_back_page(branded):
+def test_clinic_on_the_title_block_and_in_the_care_team_box(branded):
     pages = pages_text(branded)
     assert pages[0].startswith("Riverside Movement Disorders Clinic Focal dystonia")
-    back = pages[-1]
+    back = next(page for page in pages if "Your care team" in page)
     for detail in ("Riverside Movement Disorders Clinic", "Riverside Hospital, Outpatients B",
                    "Phone 0161 496 0000", "Website https://riverside.example.org/neurology"):
         assert detail in back
@@ -51,8 +51,7 @@ def test_without_a_clinic_the_leaflet_stays_neutral(built):
 
 
 def test_qr_code_with_the_address_beside_it(branded):
-    back = pages_text(branded)[-1]
-    assert f"Read this leaflet online: {URL}" in back
+    assert f"Read this leaflet online: {URL}" in " ".join(pages_text(branded))
     assert f"QR code that opens this leaflet online: {URL}" in figure_alts(branded)
 
 

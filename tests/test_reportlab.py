@@ -20,7 +20,7 @@ from leafletpress.engines import reportlab as engine
 from leafletpress.errors import RenderError
 from leafletpress.fonts import script_of
 from leafletpress.i18n import translations
-from leafletpress.model import Leaflet, ListBlock, Run
+from leafletpress.model import Figure, Leaflet, Paragraph, Run
 from leafletpress.request import ENGINES, Options
 
 from .helpers import PROJECT, project
@@ -31,6 +31,7 @@ pytestmark = pytest.mark.pdf  # renders PDFs: the slower tier
 
 LEAFLET = read_default()
 LATIN = [lang for lang in LEAFLET.languages if script_of(lang) == "Latin"]
+CAUSES = next(section for section in LEAFLET.translations["en"].sections if section.id == "causes")
 VARIANTS = {
     "standard": (),
     "large-print": ("--large-print",),
@@ -75,7 +76,32 @@ def tokens(text: str) -> list[str]:
 
 
 def leaflet_words(path: Path, lang: str) -> list[str]:
-    return body_words(path, LEAFLET.translations[lang].title, lang, LEAFLET.provenance.version)
+    """The words, with the figure's caption and credit taken out and counted.
+
+    WeasyPrint may move a figure past a paragraph or two of its section so as
+    not to leave a page half empty; ReportLab keeps it at its place. The words
+    around it must still be the same, in the same order.
+    """
+    words = body_words(path, LEAFLET.translations[lang].title, lang, LEAFLET.provenance.version)
+    gettext = translations(lang).gettext
+    for section in LEAFLET.translations[lang].sections:
+        for figure in (block for block in section.blocks if isinstance(block, Figure)):
+            for said in (f"{gettext('Picture')}: {figure.caption}", f"{gettext('Credit')}: {figure.credit}"):
+                words = cut(words, tokens(said))
+    return words
+
+
+def cut(words: list[str], part: list[str]) -> list[str]:
+    """words without the run of part in them, if it is there (once at most)."""
+    starts = [i for i in range(len(words)) if words[i:i + len(part)] == part]
+    assert len(starts) <= 1, part[:6]
+    return words[:starts[0]] + words[starts[0] + len(part):] if starts else words
+
+
+def same_text(one: list[str], other: list[str]) -> bool:
+    """The same characters in the same order, wherever each engine broke its lines (in a long address,
+    one may break after 'http', the other after 'https://')."""
+    return "".join(one) == "".join(other) and abs(len(one) - len(other)) <= len(one) // 50
 
 
 def outline(path: Path) -> list[tuple[int, str]]:
@@ -109,7 +135,7 @@ def smallest_size(path: Path) -> float:
 @pytest.mark.parametrize("lang", LATIN)
 def test_same_words_in_the_same_order(pair, lang, variant):
     weasy, reportlab = pair(lang, variant)
-    assert leaflet_words(reportlab, lang) == leaflet_words(weasy, lang)
+    assert same_text(leaflet_words(reportlab, lang), leaflet_words(weasy, lang))
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
@@ -126,9 +152,9 @@ def test_same_paper_type_sizes_and_metadata(pair, lang, variant):
 def test_review_overdue_notice_as_in_the_html_engine(pair):
     weasy, reportlab = pair("en", "standard", "--as-of", "2030-01-01")
     words = leaflet_words(reportlab, "en")
-    assert words == leaflet_words(weasy, "en")
+    assert same_text(words, leaflet_words(weasy, "en"))
     assert " ".join(words).startswith("Focal dystonia Information for patients and their families "
-                                      "Review overdue: this leaflet was due for review on November 24, 2029.")
+                                      "Review overdue: this leaflet was due for review on 24 November 2029.")
 
 
 def test_clinically_reviewed_leaflet_with_links_and_numbered_list(build_one, leaflets_dir):
@@ -147,7 +173,7 @@ def test_clinically_reviewed_leaflet_with_links_and_numbered_list(build_one, lea
         return [word for word in found if not re.fullmatch(r"\d+\.", word)]  # list numbers
     assert words(reportlab) == words(weasy)
     text = " ".join(words(reportlab))
-    assert "Draft" not in text and "Clinically reviewed by Dr Test, neurologist." in text
+    assert "Draft" not in text and "Clinically reviewed by Dr Test, neurologist on January 15, 2026" in text
     for printed in ("the NHS page (https://www.nhs.uk/conditions/dystonia/) or",
                     "email us (care@example.org) & ask if 1 < 3 holds. First step Second step"):
         assert " ".join(tokens(printed)) in text
@@ -159,12 +185,13 @@ def test_clinically_reviewed_leaflet_with_links_and_numbered_list(build_one, lea
 def test_outline_has_one_entry_per_printed_section(pair):
     for variant, sections in (("standard", LEAFLET.translations["en"].sections),
                               ("section", [s for s in LEAFLET.translations["en"].sections
-                                           if s.id == "treatment"])):
+                                           if s.id in ("get-help-urgently", "treatment")])):
         weasy, reportlab = pair("en", variant)
         entries = outline(reportlab)
         assert entries[0] == (0, LEAFLET.translations["en"].title)
         assert [title for depth, title in entries if depth == 1] == [
-            *(section.heading for section in sections), "Your care team", "About this leaflet"]
+            *(section.heading for section in sections), "Questions to ask your care team", "Your care team",
+            "About this leaflet"]
         assert entries == outline(weasy)  # subheadings and Sources nested as WeasyPrint nests them
 
 
@@ -197,8 +224,7 @@ def test_only_atkinson_hyperlegible_embedded(pair, variant):
 
 def test_figure_is_drawn_with_caption_and_credit(pair):
     _, reportlab = pair("en", "standard")
-    figure = LEAFLET.translations["en"].sections[1].blocks[0]
-    heading = LEAFLET.translations["en"].sections[1].heading
+    figure, heading = CAUSES.blocks[0], CAUSES.heading
     pages = [" ".join(tokens(page.extract_text())) for page in PdfReader(reportlab).pages]
     number = next(number for number, words in enumerate(pages) if heading in words)
     with pdfplumber.open(reportlab) as pdf:
@@ -212,7 +238,7 @@ def test_dates_from_the_metadata_never_the_clock(pair):
     _, reportlab = pair("en", "standard")
     with pikepdf.open(reportlab) as pdf:
         assert str(pdf.docinfo.CreationDate) == LEAFLET.provenance.published.strftime("D:%Y%m%d")
-        assert str(pdf.docinfo.ModDate) == LEAFLET.provenance.last_reviewed.strftime("D:%Y%m%d")
+        assert str(pdf.docinfo.ModDate) == LEAFLET.provenance.published.strftime("D:%Y%m%d")  # no review yet
         assert str(pdf.docinfo.Subject) == LEAFLET.translations["en"].subtitle
         assert str(pdf.docinfo.Keywords) == LEAFLET.id
 
@@ -286,15 +312,14 @@ def test_render_refuses_non_latin_directly():
 def with_causes(blocks) -> Leaflet:
     """The English leaflet with other blocks in the section that has the figure."""
     english = LEAFLET.translations["en"]
-    causes = english.sections[1]
-    sections = tuple(replace(s, blocks=tuple(blocks)) if s is causes else s for s in english.sections)
+    sections = tuple(replace(s, blocks=tuple(blocks)) if s.id == "causes" else s for s in english.sections)
     return replace(LEAFLET, translations={"en": replace(english, sections=sections)})
 
 
 def test_unreadable_svg_is_one_line_render_error(tmp_path):
     broken = tmp_path / "broken.svg"
     broken.write_text("<svg this is not xml", encoding="utf-8")
-    blocks = LEAFLET.translations["en"].sections[1].blocks
+    blocks = CAUSES.blocks
     leaflet = with_causes([replace(blocks[0], path=broken), *blocks[1:]])
     with pytest.raises(RenderError) as caught:
         engine.render(build_document(leaflet, Options("en", engine="reportlab")), project())
@@ -304,12 +329,13 @@ def test_unreadable_svg_is_one_line_render_error(tmp_path):
 
 def test_figure_beside_text_taller_than_a_page_is_stacked_instead():
     """Side by side, the section's opening would not fit a page: the figure goes above the text."""
-    blocks = LEAFLET.translations["en"].sections[1].blocks
-    long_list = ListBlock(tuple((Run(f"Item number {i} of a very long list"),) for i in range(45)))
-    leaflet = with_causes([*blocks[:2], long_list, *blocks[2:]])
+    blocks = CAUSES.blocks
+    beside = [Paragraph((Run(f"Paragraph number {i} of a very long opening, beside the figure."),))
+              for i in range(45)]
+    leaflet = with_causes([blocks[0], *beside, *blocks[1:]])
     pdf = engine.render(build_document(leaflet, Options("en", engine="reportlab")), project())
     text = " ".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages)
-    assert text.index("Picture:") < text.index("Item number 0") < text.index("Item number 44")
+    assert text.index("Picture:") < text.index("Paragraph number 0") < text.index("Paragraph number 44")
 
 
 # One source of layout values

@@ -39,7 +39,7 @@ class Story:
         story = self.title_block()
         for number, section in enumerate(self.document.sections):
             story += self.section(section, first=number == 0)
-        story += [self.contact(), self.about(), *self.notes()]
+        story += [self.questions(), self.contact(), self.about(), *self.notes()]
         return collapse(story)
 
     def text(self, words: str, size: float, leading: float | None = None, bold: bool = False, colour: str = BLACK,
@@ -101,11 +101,17 @@ class Story:
 
     def section(self, section: PrintedSection, first: bool) -> list:
         s = self.s
-        flowables = [self.heading(section.heading, s.heading, 1, before=0 if first else s.heading_before,
-                                  after=s.heading_after)]
+        flowables = [self.heading(section.heading, s.heading, 1, BLACK if section.urgent else "",
+                                  before=0 if first or section.urgent else s.heading_before, after=s.heading_after)]
+        flowables += [flowable for block in section.before for flowable in self.block(block, self.column)]
         if section.figure:
             flowables += self.figure_with_text(section.figure, section.beside)
-        return flowables + [flowable for block in section.rest for flowable in self.block(block, self.column)]
+        flowables += [flowable for block in section.rest for flowable in self.block(block, self.column)]
+        if not section.urgent:
+            return flowables
+        # Boxed in black on pale yellow, as the notices are (.urgent).
+        box = self.box(flowables, BLACK, s.warning_border, s.warning_background)
+        return [spaced(box, before=s.heading_before, after=s.paragraph_gap)]
 
     def block(self, block: Block, width: float) -> list:
         s = self.s
@@ -123,11 +129,13 @@ class Story:
                 return [self.together(self.figure(block, s.figure_width * width), s.figure_width * width)]
         raise TypeError(f"not a block: {block!r}")
 
-    def figure(self, block: Figure, width: float) -> list:
+    def figure(self, block: Figure, width: float, picture_share: float = 1) -> list:
         """The framed picture, its caption with the bold label and its credit (macros.html figure)."""
         s, document = self.s, self.document
-        drawing = picture(block.path, self.assets, width=width)
-        return [spaced(boxed([drawing], width + 2 * s.figure_border, s.figure_border, s.frame, (0, 0, 0))),
+        drawing = picture(block.path, self.assets, width=width * picture_share)
+        frame = boxed([drawing], width * picture_share + 2 * s.figure_border, s.figure_border, s.frame, (0, 0, 0))
+        frame.hAlign = "LEFT"
+        return [spaced(frame),
                 self.text(f"<b>{escape(document.picture_label)}:</b> {escape(block.caption)}", s.smallest,
                           s.caption_leading, before=s.caption_gap),
                 self.text(f"{escape(document.credit_label)}: {escape(block.credit)}", s.smallest, s.caption_leading,
@@ -146,7 +154,8 @@ class Story:
             if table.wrap(self.column, TALL)[1] <= self.column_height:
                 # The text's last margin stays inside its cell in CSS: it spaces the row from what follows.
                 return [spaced(table, after=text[-1].spaceAfter if text else 0)]
-        placed = spaced(self.together(self.figure(figure, self.column), self.column), after=s.figure_stacked_gap)
+        placed = spaced(self.together(self.figure(figure, self.column, s.stacked_picture), self.column),
+                        after=s.figure_stacked_gap)
         return [placed, *(flowable for block in beside for flowable in self.block(block, self.column))]
 
     def together(self, flowables: list, width: float) -> Table:
@@ -154,6 +163,13 @@ class Story:
         return Table([[collapse(flowables)]], colWidths=[width], hAlign="LEFT", style=table_style())
 
     # Back matter (templates/contact.html, about.html, notes.html)
+
+    def questions(self) -> Table:
+        s, box = self.s, self.document.questions
+        inner = [self.heading(box.heading, s.heading, 1, after=s.heading_after),
+                 self.text(escape(box.lead), s.body, after=s.paragraph_gap),
+                 *(spaced(Rule(s.rule, BLACK, height=s.write_in_height)) for _ in range(box.lines))]
+        return self.box(inner, s.accent)
 
     def contact(self) -> Table:
         s, box = self.s, self.document.contact
@@ -211,12 +227,12 @@ class Story:
         inner += [spaced(Rule(s.rule, BLACK, height=s.write_in_height)) for _ in range(notes.lines)]
         return [spaced(PageBreak()), spaced(self.box(inner, s.accent))]
 
-    def box(self, inner: list, colour: str) -> Table:
+    def box(self, inner: list, colour: str, border: float = 0, background: str | None = None) -> Table:
         """A bordered box kept on one page when it fits; CSS keeps the last child's margin inside it."""
-        s, inner = self.s, collapse(inner)
+        s, inner, border = self.s, collapse(inner), border or self.s.box_border
         padding = (s.box_padding_block, s.box_padding_inline, s.box_padding_block + inner[-1].spaceAfter)
         inner[-1].spaceAfter = 0
-        whole = boxed(inner, self.column, s.box_border, colour, padding)
+        whole = boxed(inner, self.column, border, colour, padding, background)
         if whole.wrap(self.column, TALL)[1] > self.column_height:  # taller than a page: it has to break
-            whole = boxed(inner, self.column, s.box_border, colour, padding, breakable=True)
+            whole = boxed(inner, self.column, border, colour, padding, background, breakable=True)
         return spaced(whole, before=s.box_gap)

@@ -105,7 +105,7 @@ readme-picture: build
 # gallery page, its record) and its caches; never a folder it did not create.
 clean:
 	@if [ -x $(PY) ]; then $(PY) generate.py clean --out-dir $(call quote,$(OUT)); fi
-	rm -rf .cache/leaflets .cache/fonts
+	rm -rf .cache/leaflets .cache/fonts .cache/layouts
 
 distclean: clean
 	rm -rf $(VENV) *.egg-info

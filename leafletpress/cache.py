@@ -143,6 +143,32 @@ def sources_key(folder: Path, assets: Path) -> str:
     return digest.hexdigest()[:24]
 
 
+# --- Layouts remembered ---------------------------------------------------------------------------
+
+def layout_key(document) -> str:
+    """A digest of everything a document's pages are laid out from: its text, tokens and the code."""
+    digest = hashlib.sha256(shared_digest().encode())
+    digest.update(json.dumps(encode(document), sort_keys=True, ensure_ascii=False).encode())
+    return digest.hexdigest()[:32]
+
+
+def remembered_layout(project: Project, key: str):
+    """The moves a layout of this document made before, or None (never trusted beyond with_moves)."""
+    folder = project.cache_folder("layouts")
+    try:
+        data = json.loads((folder / f"{key}.json").read_bytes()) if folder else None
+    except (OSError, ValueError, RecursionError):
+        return None
+    return data.get("moves") if isinstance(data, dict) and data.get("format") == FORMAT else None
+
+
+def remember_layout(project: Project, key: str, moves: dict) -> None:
+    folder = project.cache_folder("layouts")
+    if folder:
+        with suppress(OutputError):
+            write_atomic(folder / f"{key}.json", json.dumps({"format": FORMAT, "moves": moves}).encode())
+
+
 # --- The record of a build folder ----------------------------------------------------------------
 
 class Manifest:

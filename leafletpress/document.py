@@ -181,6 +181,30 @@ class Document:
     sources: tuple[Path, ...]  # the files the words come from, to say where a problem is
     breakable: frozenset[str] = frozenset()  # boxes (urgent sections, questions, contact) let run on to a next page
 
+    def moves(self) -> dict:
+        """What the layout changed to fill its pages: figures moved on, boxes let break."""
+        return {"figures": {s.id: s.figure_at for s in self.sections if s.figure_at},
+                "breakable": sorted(self.breakable)}
+
+    def with_moves(self, moves) -> "Document | None":
+        """The document with moves made before (a remembered layout); None if they don't fit it."""
+        if not isinstance(moves, dict) or set(moves) != {"figures", "breakable"}:
+            return None
+        figures, breakable = moves["figures"], moves["breakable"]
+        if not isinstance(figures, dict) or not isinstance(breakable, list) or \
+                not all(isinstance(name, str) for name in breakable):
+            return None
+        sections = list(self.sections)
+        for index, section in enumerate(sections):
+            place = figures.get(section.id, 0)
+            if not isinstance(place, int) or not 0 <= place < max(len(section.blocks), 1) or \
+                    (place and not section.figure):
+                return None
+            sections[index] = replace(section, figure_at=place)
+        if set(figures) - {section.id for section in sections}:
+            return None
+        return replace(self, sections=tuple(sections), breakable=frozenset(breakable))
+
     def with_box_breakable(self, box: str) -> "Document | None":
         """The document with a box that is kept on one page let run on to the next; None if it already may."""
         return None if box in self.breakable else replace(self, breakable=self.breakable | {box})

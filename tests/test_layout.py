@@ -42,11 +42,35 @@ def test_a_page_opening_with_a_lists_last_item_alone_is_found():
     assert FILL_TARGET == 0.65
 
 
+def test_a_remembered_layout_gives_the_same_bytes_in_one_layout(tmp_path, monkeypatch):
+    """The second build of a document whose holes were mended lays its pages out once, to the same bytes."""
+    import leafletpress.engines.weasyprint as engine
+    from leafletpress.build import render_pdf
+
+    from .helpers import project
+
+    layouts = []
+    lay_out = engine.lay_out
+    monkeypatch.setattr(engine, "lay_out", lambda *args: layouts.append(1) or lay_out(*args))
+    monkeypatch.setattr(type(project()), "cache_folder", lambda self, name: tmp_path / name
+                        if (tmp_path / name).mkdir(exist_ok=True) is None else None)
+    options = Options("en", large_print=True)
+    first = render_pdf(LEAFLET, options, project())
+    searched = len(layouts)
+    second = render_pdf(LEAFLET, options, project())
+    assert searched > 1 and len(layouts) == searched + 1
+    assert first == second
+    assert len(list((tmp_path / "layouts").glob("*.json"))) == 1
+
+
 def test_check_reports_a_half_empty_page_of_a_built_pdf(tmp_path, capsys, monkeypatch):
     """Laid out without the engine's mending, the large print leaves a hole check finds."""
+    import leafletpress.cache
     import leafletpress.engines.weasyprint as engine
 
     monkeypatch.setattr(engine, "MOVES", 0)
+    monkeypatch.setattr(leafletpress.cache, "remembered_layout", lambda project, key: None)
+    monkeypatch.setattr(leafletpress.cache, "remember_layout", lambda project, key, moves: None)
     target = tmp_path / "focal-dystonia.en.large-print.pdf"
     assert main(["build", "focal-dystonia", "--large-print", "--output", str(target)]) == 0
     capsys.readouterr()

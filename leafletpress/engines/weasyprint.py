@@ -32,9 +32,27 @@ def render(document: Document, project: Project) -> bytes:
 
 
 def paginate(document: Document, project: Project):
-    """The document laid out in pages with as few holes as the moves can mend: (document, pages)."""
+    """The document laid out in pages with as few holes as the moves can mend: (document, pages).
+
+    The moves found are remembered in the project's .cache/layouts, keyed by
+    everything the pages are laid out from, so the next build of the same
+    document lays its pages out once.
+    """
+    from ..cache import layout_key, remember_layout, remembered_layout
+
     fonts_cache = project.cache_folder("fonts")
     url_fetcher = LocalFetcher([project.assets, TEMPLATES, *font_folders(fonts_cache)])
+    key = layout_key(document)
+    remembered = document.with_moves(remembered_layout(project, key))
+    if remembered is not None:
+        return remembered, lay_out(render_html(remembered), page_css(remembered, fonts_cache), url_fetcher)
+    best = search(document, fonts_cache, url_fetcher)
+    remember_layout(project, key, best[0].moves())
+    return best
+
+
+def search(document: Document, fonts_cache, url_fetcher):
+    """Lay the pages out, then mend their holes one move at a time: the best (document, pages) seen."""
     laid_out = lay_out(render_html(document), page_css(document, fonts_cache), url_fetcher)
     best = (document, laid_out)
     for _ in range(MOVES):  # a move may open a hole further on that the next move mends

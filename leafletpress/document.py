@@ -429,7 +429,7 @@ def about_box(leaflet: Leaflet, options: Options, dates: dict, version: str) -> 
 
 def online_url(leaflet: Leaflet, options: Options) -> str:
     """Where this leaflet can be read online: the clinic's address for it, else the leaflet's own."""
-    if options.clinic and options.clinic.leaflet_url:
+    if options.clinic and (options.clinic.leaflet_url or options.clinic.site_url):
         return options.clinic.url_for(leaflet.id, options.lang)
     return fill_url(leaflet.provenance.online_url, leaflet.id, options.lang)
 

@@ -120,9 +120,13 @@ class Clinic:
     logo_alt: str = ""
     leaflet_url: str = ""  # the online version, with {leaflet} and {lang} filled in
     locale: str = ""  # e.g. en-US: dates in the clinic's own way, for leaflets in its language
+    site_url: str = ""  # where the web site (build --format html) is published
 
     def url_for(self, leaflet_id: str, lang: str) -> str:
-        return fill_url(self.leaflet_url, leaflet_id, lang)
+        """The leaflet online: the clinic's own address for it, else its page on the published site."""
+        if self.leaflet_url:
+            return fill_url(self.leaflet_url, leaflet_id, lang)
+        return f"{self.site_url.rstrip('/')}/{leaflet_id}/{lang}/" if self.site_url else ""
 
 
 def fill_url(template: str, leaflet_id: str, lang: str) -> str:

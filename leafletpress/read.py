@@ -362,7 +362,7 @@ def read_clinic(path: Path, assets: Path) -> Clinic:
     """A clinic's branding file: name, contact details, logo (in assets/), online address of leaflets."""
     data, lines = load_yaml(path, read_text(path))
     fields = Fields(path, data, lines)
-    known = {"name", "phone", "address", "website", "email", "logo", "logo_alt", "leaflet_url", "locale"}
+    known = {"name", "phone", "address", "website", "email", "logo", "logo_alt", "leaflet_url", "locale", "site_url"}
     for key in fields.names():
         if key not in known:
             raise SourceError(path, unknown("clinic field", key, sorted(known)), fields.line(key))
@@ -373,7 +373,8 @@ def read_clinic(path: Path, assets: Path) -> Clinic:
                   address=fields.text("address", required=False, lines=True),
                   website=web_address(fields, "website"), email=fields.text("email", required=False),
                   logo=logo, logo_alt=fields.text("logo_alt", required=False),
-                  leaflet_url=web_address(fields, "leaflet_url"), locale=read_locale(fields))
+                  leaflet_url=web_address(fields, "leaflet_url"), locale=read_locale(fields),
+                  site_url=web_address(fields, "site_url"))
 
 
 def read_locale(fields: Fields) -> str:

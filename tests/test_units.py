@@ -235,3 +235,15 @@ def test_the_command_reference_is_up_to_date(monkeypatch):
     spec.loader.exec_module(cli_docs)
     monkeypatch.setenv("COLUMNS", "100")
     assert (PROJECT / "docs" / "cli.md").read_text(encoding="utf-8") == cli_docs.reference()
+
+
+def test_a_published_site_gives_each_pdf_its_page_address(tmp_path):
+    from leafletpress.formats.site import page_path
+    from leafletpress.model import Clinic
+
+    clinic = Clinic("Riverside", tmp_path / "clinic.yaml", site_url="https://riverside.example.org/leaflets/")
+    url = clinic.url_for("focal-dystonia", "es")
+    assert url == "https://riverside.example.org/leaflets/focal-dystonia/es/"
+    assert url + "index.html" == "https://riverside.example.org/leaflets/" + page_path("focal-dystonia", "es")
+    assert Clinic("R", tmp_path, leaflet_url="https://x.org/{leaflet}", site_url="https://y.org/").url_for(
+        "a", "en") == "https://x.org/a"

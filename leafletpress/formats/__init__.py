@@ -1,0 +1,1 @@
+"""Formats other than the printed PDF, made from the same Document: the web site, braille."""

@@ -33,9 +33,13 @@ setup: $(VENV)/.installed
 system-packages:
 	@sh scripts/install-system-packages.sh
 
-# Headless Chromium, for the test of build/index.html.
-test-packages:
+# Headless Chromium (Debian), and axe-core (npm, pinned in package-lock.json) that the tests run in it.
+test-packages: node_modules/.installed
 	@sh scripts/install-system-packages.sh test
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
 
 # The virtual environment is rebuilt only when the pinned dependencies change.
 $(VENV)/.installed: pyproject.toml scripts/install-system-packages.sh

@@ -185,9 +185,9 @@ def test_a_cached_model_naming_a_file_outside_assets_is_ignored(tmp_path):
                        "leaflet": encode(model)}).replace(str(ASSETS), "/etc")
     cached = tmp_path / "x.json"
     cached.write_text(data)
-    assert load_cached(cached, ASSETS) is None
+    assert load_cached(cached, ASSETS, model.folder) is None
     cached.write_text(data.replace("/etc", str(ASSETS)))
-    assert isinstance(load_cached(cached, ASSETS), Leaflet)
+    assert isinstance(load_cached(cached, ASSETS, model.folder), Leaflet)
 
 
 # --- Escaping for CSS and for direction -----------------------------------------------------------

@@ -24,10 +24,10 @@ from pathlib import Path
 from .cache import Manifest, inputs_digest, read_leaflet_cached
 from .errors import LeafletError, OutputError, SourceError, UnknownName, display
 from .files import made_by_us, refuse_target, write_atomic
-from .fonts import require_coverage, script_of
+from .fonts import describe, missing_characters, require_coverage, script_of
 from .model import Clinic, Leaflet
 from .project import Project
-from .read import find_leaflet, leaflet_ids, read_clinic, read_leaflet
+from .read import MAX_URL, find_leaflet, leaflet_ids, read_clinic, read_leaflet
 from .request import ENGINE_SCRIPTS, BuildRequest, Options
 
 
@@ -94,7 +94,9 @@ def build(request: BuildRequest, project: Project,
             raise OutputError("--output writes one PDF: name one leaflet and at most one --lang")
         if not request.lang:  # the source language, as written
             request = replace(request, lang=(leaflets[0].source_language,))
-    jobs, skipped = plan(request, leaflets, clinic, project, out_dir)
+    jobs, skipped = plan(request, leaflets, clinic, project, out_dir, problems)
+    if request.output and problems:
+        raise problems[0]
     report = run(jobs, incremental=not request.output, workers=request.jobs, force=request.force,
                  on_progress=on_progress)
     report.failed[:0] = problems
@@ -122,7 +124,7 @@ def read_all(project: Project, names: tuple[str, ...] = (), cached: bool = True,
     raised. Leaflets read well before come from the cache.
     """
     root = project.leaflets
-    names = names or tuple(leaflet_ids(root))
+    names = tuple(dict.fromkeys(names)) or tuple(leaflet_ids(root))
     if not names:
         raise LeafletError(f"{display(root)}: no leaflets found (a leaflet is a folder with leaflet.yaml)")
     folders = [find_leaflet(name, root) for name in names]
@@ -140,41 +142,55 @@ def read_all(project: Project, names: tuple[str, ...] = (), cached: bool = True,
 
 
 def plan(request: BuildRequest, leaflets: list[Leaflet], clinic: Clinic | None, project: Project,
-         out_dir: Path) -> tuple[list[Job], list[str]]:
+         out_dir: Path, problems: list) -> tuple[list[Job], list[str]]:
     """Every leaflet × language × print size asked for, with its options checked; and what was left out.
 
     Whether a leaflet is past its review date is decided here, once, from today's
     date: it is part of the options, so the PDF is rebuilt the day it falls due.
     A language the engine can't print is refused when asked for by name, and
-    left out (with a note) when every language was asked for.
+    left out (with a note) when every language was asked for. A language or
+    section one leaflet lacks is added to problems: the other leaflets are built.
     """
-    today = request.as_of or date.today()
-    jobs, skipped = [], []
+    jobs: list[Job] = []
+    skipped: list[str] = []
     for leaflet in leaflets:
         for asked in request.lang or leaflet.languages:
             if asked in leaflet.unreadable:
                 continue  # its error is already reported
-            lang = resolve_language(leaflet, asked)
-            if script_of(lang) not in ENGINE_SCRIPTS[request.engine]:
-                message = (f"the {request.engine} engine can't print {script_of(lang)} correctly; "
-                           f"use --engine weasyprint for {lang!r}")
-                if request.lang:
-                    raise LeafletError(f"{display(leaflet.translations[lang].path)}: {message}")
-                skipped.append(f"{leaflet.id} ({lang}): {message}")
-                continue
-            known = leaflet.translations[lang].section_ids
-            for section_id in request.section:
-                if section_id not in known:
-                    raise UnknownName("section", section_id, known, where=display(leaflet.translations[lang].path))
-            sections = tuple(s for s in known if s in request.section)
-            for large in request.print_sizes:
-                options = Options(lang, large, sections, request.paper, request.engine,
-                                  review_overdue=leaflet.provenance.overdue(today), clinic=clinic,
-                                  notes=request.notes or bool(request.note), booklet=request.booklet,
-                                  note=request.note)
-                target = request.output or out_dir / options.filename(leaflet.id)
-                jobs.append(Job(leaflet, options, target, project))
-    return jobs, skipped
+            try:
+                jobs += plan_language(request, leaflet, asked, clinic, project, out_dir, skipped)
+            except LeafletError as error:
+                problems.append(error)
+    unique = {job.target: job for job in jobs}  # --lang en --lang EN asks for one PDF
+    return list(unique.values()), skipped
+
+
+def plan_language(request: BuildRequest, leaflet: Leaflet, asked: str, clinic: Clinic | None, project: Project,
+                  out_dir: Path, skipped: list[str]) -> list[Job]:
+    """The PDFs of one leaflet in one language: one per print size asked for."""
+    lang = resolve_language(leaflet, asked)
+    if script_of(lang) not in ENGINE_SCRIPTS[request.engine]:
+        message = (f"the {request.engine} engine can't print {script_of(lang)} correctly; "
+                   f"use --engine weasyprint for {lang!r}")
+        if request.lang:
+            raise LeafletError(f"{display(leaflet.translations[lang].path)}: {message}")
+        skipped.append(f"{leaflet.id} ({lang}): {message}")
+        return []
+    known = leaflet.translations[lang].section_ids
+    for section_id in request.section:
+        if section_id not in known:
+            raise UnknownName("section", section_id, known, where=display(leaflet.translations[lang].path))
+    sections = tuple(s for s in known if s in request.section)
+    today = request.as_of or date.today()
+    jobs = []
+    for large in request.print_sizes:
+        options = Options(lang, large, sections, request.paper, request.engine,
+                          review_overdue=leaflet.provenance.overdue(today), clinic=clinic,
+                          notes=request.notes or bool(request.note), booklet=request.booklet,
+                          note=request.note)
+        target = request.output or out_dir / options.filename(leaflet.id)
+        jobs.append(Job(leaflet, options, target, project))
+    return jobs
 
 
 def resolve_language(leaflet: Leaflet, asked: str) -> str:
@@ -194,6 +210,7 @@ def render_pdf(leaflet: Leaflet, options: Options, project: Project) -> bytes:
     from .engines import render
 
     document = build_document(leaflet, options)
+    check_printable(document, leaflet, options)
     require_coverage(document.printed_text(), options.lang, list(document.sources))
     pdf = render(document, options.engine, project)
     if options.booklet:
@@ -202,6 +219,20 @@ def render_pdf(leaflet: Leaflet, options: Options, project: Project) -> bytes:
     if not pdf.startswith(b"%PDF-") or b"%%EOF" not in pdf[-1024:]:
         raise OutputError("the engine produced no complete PDF; nothing written")
     return pdf
+
+
+def check_printable(document, leaflet: Leaflet, options: Options) -> None:
+    """What no source file holds as written: the note typed for this PDF, and the online address once filled in."""
+    missing = missing_characters(options.note, options.lang)
+    if missing:
+        raise LeafletError(f"--note: no font for {options.lang!r} can print {describe(missing[0])}: it would print "
+                           "as an empty box")
+    url = document.about.online.url if document.about.online else ""
+    if len(url.encode()) > MAX_URL:
+        clinic = options.clinic
+        source = clinic.path if clinic and clinic.leaflet_url else leaflet.folder / "leaflet.yaml"
+        raise SourceError(source, f"the online address is {len(url.encode())} bytes long once {{leaflet}} and "
+                          f"{{lang}} are filled in; a QR code holds at most {MAX_URL}")
 
 
 def run(jobs: list[Job], incremental: bool = True, workers: int | None = None, force: bool = False,
@@ -341,7 +372,7 @@ def clean(folder: Path) -> list[Path]:
     for path in removed:
         path.unlink(missing_ok=True)
     for empty in (folder / "thumbnails", folder if manifest.created_folder else None):
-        if empty is not None and empty.is_dir() and not any(empty.iterdir()):
+        if empty is not None and empty.is_dir() and not empty.is_symlink() and not any(empty.iterdir()):
             empty.rmdir()
             removed.append(empty)
     return removed

@@ -49,10 +49,13 @@ class OutputError(LeafletError):
 def display(path: Path) -> str:
     """The path as the user knows it: relative to the working folder when inside it.
 
-    A name that is not UTF-8 shows its odd bytes as \\xNN, so it can always be printed.
+    A name that is not UTF-8 shows its odd bytes as \\xNN, and a control
+    character (a line break in a folder's name) as its escape, so it can always
+    be printed, on one line.
     """
     try:
         shown = str(Path(path).resolve().relative_to(Path.cwd().resolve()))
     except (ValueError, OSError):
         shown = str(path)
-    return shown.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    shown = shown.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in shown)

@@ -132,6 +132,7 @@ def check_raster(data: bytes, kind: str) -> None:
                 image.load()
         except BadPicture:
             raise
-        except (OSError, ValueError, SyntaxError, Image.DecompressionBombWarning,
-                Image.DecompressionBombError) as error:
+        except (Image.DecompressionBombWarning, Image.DecompressionBombError) as error:
+            raise BadPicture(f"has far too many pixels to print: {' '.join(str(error).split())[:200]}") from None
+        except (OSError, ValueError, SyntaxError) as error:
             raise BadPicture(f"is not a whole {kind} picture: {' '.join(str(error).split())[:200]}") from None

@@ -11,12 +11,14 @@ never imports an engine. The library never prints: progress goes to a
 callback, and results and problems come back in a BuildReport.
 """
 
+import fcntl
 import os
 import signal
 import sys
 import threading
 import traceback
 from collections.abc import Callable
+from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -243,42 +245,60 @@ def run(jobs: list[Job], incremental: bool = True, workers: int | None = None, f
     a forced build rebuilds everything and still records what it built; a
     build of exactly one named file (--output) neither reads nor writes one.
     A target that would overwrite a file the tool did not write is refused.
+    Two builds into one folder at once take turns, so neither's record hides
+    what the other wrote.
     """
-    report = BuildReport()
-    manifests: dict[Path, Manifest] = {}
-    todo = []
-    for job in jobs:
-        folder = job.target.parent
-        manifest = manifests.setdefault(folder, Manifest.load(folder) if incremental else Manifest(folder))
-        digest = inputs_digest(job.leaflet, job.options)
-        recorded = job.target.name in manifest.pdfs
-        if incremental and not force and recorded and job.target.is_file() \
-                and manifest.pdfs[job.target.name] == digest:
-            report.unchanged.append(job.target)
-            continue
-        try:
-            refuse_target(job.target, job.project.protected, recorded=recorded)
-        except OutputError as error:
-            report.failed.append(error)
-            continue
-        todo.append((job, digest))
-    if incremental:  # struck from the record until written again: an interruption can't leave a lie
-        for folder, manifest in manifests.items():
-            manifest.forget([job.target.name for job, _ in todo if job.target.parent == folder])
+    with ExitStack() as held:  # each build folder locked: builds into one folder take turns
+        report = BuildReport()
+        manifests: dict[Path, Manifest] = {}
+        todo = []
+        for job in jobs:
+            folder = job.target.parent
+            if folder not in manifests:
+                manifests[folder] = open_manifest(folder, held) if incremental else Manifest(folder)
+            manifest = manifests[folder]
+            digest = inputs_digest(job.leaflet, job.options)
+            recorded = job.target.name in manifest.pdfs
+            if incremental and not force and recorded and job.target.is_file() \
+                    and manifest.pdfs[job.target.name] == digest:
+                report.unchanged.append(job.target)
+                continue
+            try:
+                refuse_target(job.target, job.project.protected, recorded=recorded)
+            except OutputError as error:
+                report.failed.append(error)
+                continue
+            todo.append((job, digest))
+        if incremental:  # struck from the record until written again: an interruption can't leave a lie
+            for folder, manifest in manifests.items():
+                manifest.forget([job.target.name for job, _ in todo if job.target.parent == folder])
 
-    def finished(job: Job, digest: str, error: LeafletError | None) -> None:
-        if error:
-            report.failed.append(error)
-        else:
-            report.built.append(job.target)
-            if incremental:
-                manifests[job.target.parent].record(job.target.name, digest)
-        if on_progress:
-            on_progress(Progress("failed" if error else "built", job.target,
-                                 len(report.built) + len(report.failed), len(todo)))
+        def finished(job: Job, digest: str, error: LeafletError | None) -> None:
+            if error:
+                report.failed.append(error)
+            else:
+                report.built.append(job.target)
+                if incremental:
+                    manifests[job.target.parent].record(job.target.name, digest)
+            if on_progress:
+                on_progress(Progress("failed" if error else "built", job.target,
+                                     len(report.built) + len(report.failed), len(todo)))
 
-    render_all(todo, workers, finished)
+        render_all(todo, workers, finished)
     return report
+
+
+def open_manifest(folder: Path, held: ExitStack) -> Manifest:
+    """The folder's record, the folder locked until held is closed (made first, so it can be locked)."""
+    existed = folder.is_dir()
+    with suppress(OSError):  # a folder that can't be made: each PDF will say so
+        folder.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        held.callback(os.close, descriptor)
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+    manifest = Manifest.load(folder)
+    manifest.created_folder = manifest.created_folder or not existed
+    return manifest
 
 
 def render_all(todo: list, workers: int | None, finished: Callable) -> None:

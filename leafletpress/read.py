@@ -271,8 +271,9 @@ class Fields:
         if isinstance(value, (dict, list)) or not str(value).strip():
             self.fail(key, f"{key!r} must be non-empty text")
         if not isinstance(value, str):  # yes -> True, 0123 -> 83, 1.10 -> 1.1: not what was written
-            self.fail(key, f"{key!r} must be text; YAML reads {value!r} as a {type(value).__name__}: "
-                      f"put it in quotes, like {key}: \"…\"")
+            kind = {bool: "yes/no value", bytes: "binary value"}.get(type(value), "number")
+            self.fail(key, f"{key!r} must be text, but YAML reads it as a {kind} ({value!r}): put it in quotes, "
+                      f"like {key}: \"…\"")
         text = value.strip()
         if len(text) > limit:
             self.fail(key, f"{key!r} is {len(text)} characters long; at most {limit} are allowed")

@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from . import __version__
-from .errors import LeafletError, OutputError, display
+from .errors import LeafletError, OutputError, display, printable
 from .project import Project
 from .request import ENGINES, BuildRequest
 from .style import PAPERS
@@ -137,7 +137,7 @@ def main(argv: list[str] | None = None, root: Path | None = None, prog: str = "l
     try:
         return args.handler(args, project)
     except LeafletError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {printable(str(error))}", file=sys.stderr)
         if args.traceback:
             print(getattr(error, "details", ""), file=sys.stderr, end="")
         return EXIT_ERROR
@@ -185,7 +185,7 @@ def do_build(args, project: Project) -> int:
         print(f"skipped {note}", file=sys.stderr)
     print(report.summary())
     for problem in report.failed:
-        print(f"error: {problem}", file=sys.stderr)
+        print(f"error: {printable(str(problem))}", file=sys.stderr)
         if args.traceback:
             print(getattr(problem, "details", ""), file=sys.stderr, end="")
     return EXIT_ERROR if report.failed else EXIT_OK
@@ -231,7 +231,7 @@ def do_preview(args, project: Project) -> int:
     leaflets, problems = read_all(project)
     changed, unreadable = write_index(folder, leaflets)
     for problem in problems:
-        print(f"warning: left out of the gallery: {problem}", file=sys.stderr)
+        print(f"warning: left out of the gallery: {printable(str(problem))}", file=sys.stderr)
     for pdf in unreadable:
         print(f"warning: left out of the gallery: {display(pdf)} can't be read as a PDF", file=sys.stderr)
     print(f"{'wrote' if changed else 'up to date:'} {display(folder / 'index.html')}")

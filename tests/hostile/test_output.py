@@ -2,6 +2,7 @@
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -273,3 +274,21 @@ def test_a_full_disk_under_the_font_cache_is_one_line_and_leaves_no_half_font(ca
                     "No space left on device")
     assert list((root / ".cache/fonts").iterdir()) == []
     assert not (tmp_path / "out.pdf").exists()
+
+
+@pytest.mark.parametrize("linked", [False, True])
+def test_make_clean_never_removes_through_a_linked_cache_folder(tmp_path, linked):
+    project = tmp_path / "project"
+    project.mkdir()
+    shutil.copy(PROJECT / "Makefile", project / "Makefile")
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "leaflets").mkdir(parents=True)
+    (elsewhere / "leaflets" / "mine.txt").write_text("mine")
+    if linked:
+        (project / ".cache").symlink_to(elsewhere)
+    else:
+        shutil.copytree(elsewhere, project / ".cache")
+    result = subprocess.run(["make", "--no-print-directory", "clean"], cwd=project, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert (elsewhere / "leaflets" / "mine.txt").read_text() == "mine"
+    assert (project / ".cache").is_symlink() if linked else not (project / ".cache" / "leaflets").exists()

@@ -259,14 +259,17 @@ def run(jobs: list[Job], incremental: bool = True, workers: int | None = None, f
             manifest = manifests[folder]
             digest = inputs_digest(job.leaflet, job.options)
             recorded = job.target.name in manifest.pdfs
-            if incremental and not force and recorded and job.target.is_file() \
-                    and manifest.pdfs[job.target.name] == digest:
-                report.unchanged.append(job.target)
-                continue
             try:
+                if incremental and not force and recorded and job.target.is_file() \
+                        and manifest.pdfs[job.target.name] == digest:
+                    report.unchanged.append(job.target)
+                    continue
                 refuse_target(job.target, job.project.protected, recorded=recorded)
             except OutputError as error:
                 report.failed.append(error)
+                continue
+            except OSError as error:  # a name too long for the file system, say
+                report.failed.append(OutputError(f"{display(job.target)}: cannot write here: {error.strerror}"))
                 continue
             todo.append((job, digest))
         if incremental:  # struck from the record until written again: an interruption can't leave a lie
@@ -389,11 +392,14 @@ def clean(folder: Path) -> list[Path]:
     removed += gallery_files(folder, [folder / name for name in manifest.pdfs])
     if manifest.path.is_file():
         removed.append(manifest.path)
-    for path in removed:
-        path.unlink(missing_ok=True)
-    for empty in (folder / "thumbnails", folder if manifest.created_folder else None):
-        if empty is not None and empty.is_dir() and not empty.is_symlink() and not any(empty.iterdir()):
-            empty.rmdir()
-            removed.append(empty)
+    try:
+        for path in removed:
+            path.unlink(missing_ok=True)
+        for empty in (folder / "thumbnails", folder if manifest.created_folder else None):
+            if empty is not None and empty.is_dir() and not empty.is_symlink() and not any(empty.iterdir()):
+                empty.rmdir()
+                removed.append(empty)
+    except OSError as error:  # a read-only folder: what could not be removed is said, once
+        raise OutputError(f"{display(Path(error.filename or folder))}: cannot remove it: {error.strerror}") from None
     return removed
 

@@ -69,6 +69,13 @@ def refuse_target(target: Path, protected: list[Path], recorded: bool = False) -
     device, a link), and an existing file the tool did not write, unless the
     build folder's record says it did.
     """
+    try:
+        check_target(target, protected, recorded)
+    except OSError as error:  # a name too long, a folder that can't be searched
+        raise OutputError(f"{display(target)}: cannot write here: {error.strerror}") from None
+
+
+def check_target(target: Path, protected: list[Path], recorded: bool) -> None:
     shown = display(target)
     resolved = target.resolve()
     for folder in protected:

@@ -292,3 +292,32 @@ def test_make_clean_never_removes_through_a_linked_cache_folder(tmp_path, linked
     assert result.returncode == 0, result.stderr
     assert (elsewhere / "leaflets" / "mine.txt").read_text() == "mine"
     assert (project / ".cache").is_symlink() if linked else not (project / ".cache" / "leaflets").exists()
+
+
+def test_a_read_only_build_folder_is_one_line_per_command(capsys, tmp_path, monkeypatch, full_disk):
+    out = full_disk / "out"
+    root = make_project(tmp_path / "project")
+    monkeypatch.chdir(root)
+    assert run(capsys, "build", "tiny", "--engine", "reportlab", "--out-dir", out)[0] == 0
+    before = {pdf.name: pdf.read_bytes() for pdf in out.glob("*.pdf")}
+    subprocess.run(["mount", "-o", "remount,ro", str(full_disk)], check=True)
+    code, stdout, err = run(capsys, "build", "tiny", "--engine", "reportlab", "--force", "--out-dir", out)
+    assert code == 2 and set(err.splitlines()) == {f"error: {out}/{name}: cannot write here: Read-only file system"
+                                                   for name in before}
+    code, _, err = run(capsys, "preview", "--out-dir", out)
+    assert_one_line(code, err, "thumbnails/tiny.en.reportlab", ": cannot write here: Read-only file system")
+    code, _, err = run(capsys, "clean", "--out-dir", out)
+    assert_one_line(code, err, f"error: {out}/", ": cannot remove it: Read-only file system")
+    assert {pdf.name: pdf.read_bytes() for pdf in out.glob("*.pdf")} == before
+
+
+def test_a_file_name_too_long_for_the_file_system_is_one_line(capsys, tmp_path, monkeypatch):
+    root = make_project(tmp_path / "project")
+    long_id = "a" * 300
+    edit(root / TEXT, lambda text: text.replace("{#treatment}", "{#" + long_id + "}"))
+    monkeypatch.chdir(root)
+    code, _, err = run(capsys, "build", "tiny", "--engine", "reportlab", "--section", long_id, "--large-print",
+                       "--out-dir", tmp_path / "out")
+    assert_one_line(code, err, f"tiny.en.{long_id}.reportlab.large-print.pdf: cannot write here: File name too long")
+    code, _, err = run(capsys, "build", "tiny", "--output", tmp_path / ("x" * 300 + ".pdf"))
+    assert_one_line(code, err, "x.pdf: cannot write here: File name too long")

@@ -109,7 +109,8 @@ readme-picture: build
 # gallery page, its record) and its caches; never a folder it did not create.
 clean:
 	@if [ -x $(PY) ]; then $(PY) generate.py clean --out-dir $(call quote,$(OUT)); fi
-	rm -rf .cache/leaflets .cache/fonts .cache/layouts
+	@# .cache may be a link to another folder: never remove through it
+	if [ ! -L .cache ]; then rm -rf .cache/leaflets .cache/fonts .cache/layouts; fi
 
 distclean: clean
 	rm -rf $(VENV) *.egg-info

@@ -11,12 +11,14 @@ never imports an engine. The library never prints: progress goes to a
 callback, and results and problems come back in a BuildReport.
 """
 
+import fcntl
 import os
 import signal
 import sys
 import threading
 import traceback
 from collections.abc import Callable
+from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -24,10 +26,10 @@ from pathlib import Path
 from .cache import Manifest, inputs_digest, read_leaflet_cached
 from .errors import LeafletError, OutputError, SourceError, UnknownName, display
 from .files import made_by_us, refuse_target, write_atomic
-from .fonts import require_coverage, script_of
+from .fonts import describe, missing_characters, require_coverage, script_of
 from .model import Clinic, Leaflet
 from .project import Project
-from .read import find_leaflet, leaflet_ids, read_clinic, read_leaflet
+from .read import MAX_URL, find_leaflet, leaflet_ids, read_clinic, read_leaflet
 from .request import ENGINE_SCRIPTS, BuildRequest, Options
 
 
@@ -94,7 +96,9 @@ def build(request: BuildRequest, project: Project,
             raise OutputError("--output writes one PDF: name one leaflet and at most one --lang")
         if not request.lang:  # the source language, as written
             request = replace(request, lang=(leaflets[0].source_language,))
-    jobs, skipped = plan(request, leaflets, clinic, project, out_dir)
+    jobs, skipped = plan(request, leaflets, clinic, project, out_dir, problems)
+    if request.output and problems:
+        raise problems[0]
     report = run(jobs, incremental=not request.output, workers=request.jobs, force=request.force,
                  on_progress=on_progress)
     report.failed[:0] = problems
@@ -122,7 +126,7 @@ def read_all(project: Project, names: tuple[str, ...] = (), cached: bool = True,
     raised. Leaflets read well before come from the cache.
     """
     root = project.leaflets
-    names = names or tuple(leaflet_ids(root))
+    names = tuple(dict.fromkeys(names)) or tuple(leaflet_ids(root))
     if not names:
         raise LeafletError(f"{display(root)}: no leaflets found (a leaflet is a folder with leaflet.yaml)")
     folders = [find_leaflet(name, root) for name in names]
@@ -140,41 +144,60 @@ def read_all(project: Project, names: tuple[str, ...] = (), cached: bool = True,
 
 
 def plan(request: BuildRequest, leaflets: list[Leaflet], clinic: Clinic | None, project: Project,
-         out_dir: Path) -> tuple[list[Job], list[str]]:
+         out_dir: Path, problems: list) -> tuple[list[Job], list[str]]:
     """Every leaflet × language × print size asked for, with its options checked; and what was left out.
 
     Whether a leaflet is past its review date is decided here, once, from today's
     date: it is part of the options, so the PDF is rebuilt the day it falls due.
     A language the engine can't print is refused when asked for by name, and
-    left out (with a note) when every language was asked for.
+    left out (with a note) when every language was asked for. A language or
+    section one leaflet lacks is added to problems: the other leaflets are built.
     """
-    today = request.as_of or date.today()
-    jobs, skipped = [], []
+    jobs: list[Job] = []
+    skipped: list[str] = []
     for leaflet in leaflets:
+        source = leaflet.translations.get(leaflet.source_language)
+        unknown = [s for s in request.section if source and s not in source.section_ids]
+        if source and unknown:  # said once for the leaflet, not once per language
+            problems.append(UnknownName("section", unknown[0], source.section_ids, where=display(source.path)))
+            continue
         for asked in request.lang or leaflet.languages:
             if asked in leaflet.unreadable:
                 continue  # its error is already reported
-            lang = resolve_language(leaflet, asked)
-            if script_of(lang) not in ENGINE_SCRIPTS[request.engine]:
-                message = (f"the {request.engine} engine can't print {script_of(lang)} correctly; "
-                           f"use --engine weasyprint for {lang!r}")
-                if request.lang:
-                    raise LeafletError(f"{display(leaflet.translations[lang].path)}: {message}")
-                skipped.append(f"{leaflet.id} ({lang}): {message}")
-                continue
-            known = leaflet.translations[lang].section_ids
-            for section_id in request.section:
-                if section_id not in known:
-                    raise UnknownName("section", section_id, known, where=display(leaflet.translations[lang].path))
-            sections = tuple(s for s in known if s in request.section)
-            for large in request.print_sizes:
-                options = Options(lang, large, sections, request.paper, request.engine,
-                                  review_overdue=leaflet.provenance.overdue(today), clinic=clinic,
-                                  notes=request.notes or bool(request.note), booklet=request.booklet,
-                                  note=request.note)
-                target = request.output or out_dir / options.filename(leaflet.id)
-                jobs.append(Job(leaflet, options, target, project))
-    return jobs, skipped
+            try:
+                jobs += plan_language(request, leaflet, asked, clinic, project, out_dir, skipped)
+            except LeafletError as error:
+                problems.append(error)
+    unique = {job.target: job for job in jobs}  # --lang en --lang EN asks for one PDF
+    return list(unique.values()), skipped
+
+
+def plan_language(request: BuildRequest, leaflet: Leaflet, asked: str, clinic: Clinic | None, project: Project,
+                  out_dir: Path, skipped: list[str]) -> list[Job]:
+    """The PDFs of one leaflet in one language: one per print size asked for."""
+    lang = resolve_language(leaflet, asked)
+    if script_of(lang) not in ENGINE_SCRIPTS[request.engine]:
+        message = (f"the {request.engine} engine can't print {script_of(lang)} correctly; "
+                   f"use --engine weasyprint for {lang!r}")
+        if request.lang:
+            raise LeafletError(f"{display(leaflet.translations[lang].path)}: {message}")
+        skipped.append(f"{leaflet.id} ({lang}): {message}")
+        return []
+    known = leaflet.translations[lang].section_ids
+    for section_id in request.section:
+        if section_id not in known:
+            raise UnknownName("section", section_id, known, where=display(leaflet.translations[lang].path))
+    sections = tuple(s for s in known if s in request.section)
+    today = request.as_of or date.today()
+    jobs = []
+    for large in request.print_sizes:
+        options = Options(lang, large, sections, request.paper, request.engine,
+                          review_overdue=leaflet.provenance.overdue(today), clinic=clinic,
+                          notes=request.notes or bool(request.note), booklet=request.booklet,
+                          note=request.note)
+        target = request.output or out_dir / options.filename(leaflet.id)
+        jobs.append(Job(leaflet, options, target, project))
+    return jobs
 
 
 def resolve_language(leaflet: Leaflet, asked: str) -> str:
@@ -194,6 +217,7 @@ def render_pdf(leaflet: Leaflet, options: Options, project: Project) -> bytes:
     from .engines import render
 
     document = build_document(leaflet, options)
+    check_printable(document, leaflet, options)
     require_coverage(document.printed_text(), options.lang, list(document.sources))
     pdf = render(document, options.engine, project)
     if options.booklet:
@@ -204,6 +228,20 @@ def render_pdf(leaflet: Leaflet, options: Options, project: Project) -> bytes:
     return pdf
 
 
+def check_printable(document, leaflet: Leaflet, options: Options) -> None:
+    """What no source file holds as written: the note typed for this PDF, and the online address once filled in."""
+    missing = missing_characters(options.note, options.lang)
+    if missing:
+        raise LeafletError(f"--note: no font for {options.lang!r} can print {describe(missing[0])}: it would print "
+                           "as an empty box")
+    url = document.about.online.url if document.about.online else ""
+    if len(url.encode()) > MAX_URL:
+        clinic = options.clinic
+        source = clinic.path if clinic and clinic.leaflet_url else leaflet.folder / "leaflet.yaml"
+        raise SourceError(source, f"the online address is {len(url.encode())} bytes long once {{leaflet}} and "
+                          f"{{lang}} are filled in; a QR code holds at most {MAX_URL}")
+
+
 def run(jobs: list[Job], incremental: bool = True, workers: int | None = None, force: bool = False,
         on_progress: Callable[[Progress], None] | None = None) -> BuildReport:
     """Render and write every job not already up to date; one failure doesn't stop the rest.
@@ -212,42 +250,63 @@ def run(jobs: list[Job], incremental: bool = True, workers: int | None = None, f
     a forced build rebuilds everything and still records what it built; a
     build of exactly one named file (--output) neither reads nor writes one.
     A target that would overwrite a file the tool did not write is refused.
+    Two builds into one folder at once take turns, so neither's record hides
+    what the other wrote.
     """
-    report = BuildReport()
-    manifests: dict[Path, Manifest] = {}
-    todo = []
-    for job in jobs:
-        folder = job.target.parent
-        manifest = manifests.setdefault(folder, Manifest.load(folder) if incremental else Manifest(folder))
-        digest = inputs_digest(job.leaflet, job.options)
-        recorded = job.target.name in manifest.pdfs
-        if incremental and not force and recorded and job.target.is_file() \
-                and manifest.pdfs[job.target.name] == digest:
-            report.unchanged.append(job.target)
-            continue
-        try:
-            refuse_target(job.target, job.project.protected, recorded=recorded)
-        except OutputError as error:
-            report.failed.append(error)
-            continue
-        todo.append((job, digest))
-    if incremental:  # struck from the record until written again: an interruption can't leave a lie
-        for folder, manifest in manifests.items():
-            manifest.forget([job.target.name for job, _ in todo if job.target.parent == folder])
+    with ExitStack() as held:  # each build folder locked: builds into one folder take turns
+        report = BuildReport()
+        manifests: dict[Path, Manifest] = {}
+        todo = []
+        for job in jobs:
+            folder = job.target.parent
+            if folder not in manifests:
+                manifests[folder] = open_manifest(folder, held) if incremental else Manifest(folder)
+            manifest = manifests[folder]
+            digest = inputs_digest(job.leaflet, job.options)
+            recorded = job.target.name in manifest.pdfs
+            try:
+                if incremental and not force and recorded and job.target.is_file() \
+                        and manifest.pdfs[job.target.name] == digest:
+                    report.unchanged.append(job.target)
+                    continue
+                refuse_target(job.target, job.project.protected, recorded=recorded)
+            except OutputError as error:
+                report.failed.append(error)
+                continue
+            except OSError as error:  # a name too long for the file system, say
+                report.failed.append(OutputError(f"{display(job.target)}: cannot write here: {error.strerror}"))
+                continue
+            todo.append((job, digest))
+        if incremental:  # struck from the record until written again: an interruption can't leave a lie
+            for folder, manifest in manifests.items():
+                manifest.forget([job.target.name for job, _ in todo if job.target.parent == folder])
 
-    def finished(job: Job, digest: str, error: LeafletError | None) -> None:
-        if error:
-            report.failed.append(error)
-        else:
-            report.built.append(job.target)
-            if incremental:
-                manifests[job.target.parent].record(job.target.name, digest)
-        if on_progress:
-            on_progress(Progress("failed" if error else "built", job.target,
-                                 len(report.built) + len(report.failed), len(todo)))
+        def finished(job: Job, digest: str, error: LeafletError | None) -> None:
+            if error:
+                report.failed.append(error)
+            else:
+                report.built.append(job.target)
+                if incremental:
+                    manifests[job.target.parent].record(job.target.name, digest)
+            if on_progress:
+                on_progress(Progress("failed" if error else "built", job.target,
+                                     len(report.built) + len(report.failed), len(todo)))
 
-    render_all(todo, workers, finished)
+        render_all(todo, workers, finished)
     return report
+
+
+def open_manifest(folder: Path, held: ExitStack) -> Manifest:
+    """The folder's record, the folder locked until held is closed (made first, so it can be locked)."""
+    existed = folder.is_dir()
+    with suppress(OSError):  # a folder that can't be made: each PDF will say so
+        folder.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        held.callback(os.close, descriptor)
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+    manifest = Manifest.load(folder)
+    manifest.created_folder = manifest.created_folder or not existed
+    return manifest
 
 
 def render_all(todo: list, workers: int | None, finished: Callable) -> None:
@@ -338,11 +397,14 @@ def clean(folder: Path) -> list[Path]:
     removed += gallery_files(folder, [folder / name for name in manifest.pdfs])
     if manifest.path.is_file():
         removed.append(manifest.path)
-    for path in removed:
-        path.unlink(missing_ok=True)
-    for empty in (folder / "thumbnails", folder if manifest.created_folder else None):
-        if empty is not None and empty.is_dir() and not any(empty.iterdir()):
-            empty.rmdir()
-            removed.append(empty)
+    try:
+        for path in removed:
+            path.unlink(missing_ok=True)
+        for empty in (folder / "thumbnails", folder if manifest.created_folder else None):
+            if empty is not None and empty.is_dir() and not empty.is_symlink() and not any(empty.iterdir()):
+                empty.rmdir()
+                removed.append(empty)
+    except OSError as error:  # a read-only folder: what could not be removed is said, once
+        raise OutputError(f"{display(Path(error.filename or folder))}: cannot remove it: {error.strerror}") from None
     return removed
 

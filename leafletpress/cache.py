@@ -3,15 +3,19 @@
 The model cache lets a build with nothing to do skip parsing YAML and
 Markdown; the manifest (.leafletpress.json in a build folder) records the
 digest of every input of every PDF, so only what changed is rebuilt. Both are
-plain JSON, versioned and checked when read: a cache file that is damaged,
-crafted or from another version is ignored, never trusted and never executed.
-Caches live in the project's own .cache folder, never in a shared one.
+plain JSON, versioned and checked when read — every value of the type its
+field declares, the leaflet's own folder and files, figures inside assets/ —
+and read only from regular files of bounded size: a cache file that is
+damaged, crafted or from another version is ignored, never trusted and never
+executed. Caches live in the project's own .cache folder, never in a shared one.
 """
 
 import hashlib
 import json
 import os
 import re
+import types
+import typing
 from contextlib import suppress
 from dataclasses import fields, is_dataclass
 from datetime import date
@@ -19,14 +23,16 @@ from functools import cache
 from pathlib import Path
 
 from . import __version__, model
+from .assets import MAX_PICTURE
 from .errors import OutputError
-from .files import write_atomic
+from .files import read_regular, write_atomic
 from .fonts import ARABIC, CJK_SC, LATIN
 from .project import PACKAGE, TEMPLATES, Project
-from .read import inside, read_leaflet
+from .read import MAX_FILE, check_leaflet_id, inside, read_leaflet
 
 FORMAT = 2
 MANIFEST = ".leafletpress.json"
+MAX_CACHE = 16 * 1024 * 1024  # bytes of a cached model or a manifest: far more than any real one
 
 #: The model's classes, by name: the only types a cached model may be made of.
 MODEL_TYPES = {cls.__name__: cls for cls in (
@@ -81,7 +87,35 @@ def decode(data):
     names = {f.name for f in fields(cls)}
     if set(data) - {"type"} != names:
         raise ValueError(f"{kind} has other fields")
-    return cls(**{name: decode(data[name]) for name in names})
+    values = {name: decode(data[name]) for name in names}
+    for name, hint in field_types(cls).items():
+        if not conforms(values[name], hint):
+            raise ValueError(f"{kind}.{name} is not a {hint}")
+    return cls(**values)
+
+
+@cache
+def field_types(cls) -> dict:
+    return typing.get_type_hints(cls)
+
+
+def conforms(value, hint) -> bool:
+    """Whether a decoded value is of the type a model field declares (X | None, tuple[X, ...], dict[str, X] …)."""
+    origin, arguments = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (types.UnionType, typing.Union):
+        return any(conforms(value, argument) for argument in arguments)
+    if origin is tuple:
+        return isinstance(value, tuple) and all(conforms(item, arguments[0]) for item in value)
+    if origin is frozenset:
+        return isinstance(value, frozenset) and all(conforms(item, arguments[0]) for item in value)
+    if origin is dict:
+        return isinstance(value, dict) and all(isinstance(key, str) and conforms(item, arguments[1])
+                                               for key, item in value.items())
+    if hint is type(None):
+        return value is None
+    if hint is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, hint)
 
 
 # --- The model cache -----------------------------------------------------------------------------
@@ -93,8 +127,9 @@ def read_leaflet_cached(project: Project, folder: Path, problems: list) -> model
     names and sizes of the assets, and the reading code itself — so any change
     reads afresh. Only a leaflet read without a problem is kept.
     """
+    check_leaflet_id(folder)  # before its name is used in a cache file's name
     cached = cache_file(project, folder)
-    leaflet = load_cached(cached, project.assets) if cached else None
+    leaflet = load_cached(cached, project.assets, folder) if cached else None
     if leaflet is not None:
         return leaflet
     found: list = []
@@ -112,34 +147,42 @@ def cache_file(project: Project, folder: Path) -> Path | None:
     return cache / f"{folder.name}-{sources_key(folder, project.assets)}.json" if cache else None
 
 
-def load_cached(cached: Path, assets: Path) -> model.Leaflet | None:
-    """The cached model, if the file is whole, of this version, and every figure it names is in assets/."""
+def load_cached(cached: Path, assets: Path, folder: Path) -> model.Leaflet | None:
+    """The cached model, if the file is whole, of this version, of this leaflet's folder and files,
+    and every figure it names is in assets/."""
     try:
-        data = json.loads(cached.read_bytes())
-        if data.get("format") != FORMAT or data.get("version") != __version__:
+        data = json.loads(read_regular(cached, MAX_CACHE))
+        if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("version") != __version__:
             return None
         leaflet = decode(data["leaflet"])
-        if not isinstance(leaflet, model.Leaflet):
-            return None
-        figures = [block.path for translation in leaflet.translations.values()
-                   for section in translation.sections for block in section.blocks
-                   if isinstance(block, model.Figure)]
     except (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError):
         return None
-    return leaflet if all(isinstance(path, Path) and inside(path, assets) for path in figures) else None
+    if not isinstance(leaflet, model.Leaflet) or leaflet.id != folder.name or leaflet.folder != folder:
+        return None
+    if any(translation.lang != lang or translation.path != folder / f"{lang}.md"
+           for lang, translation in leaflet.translations.items()):
+        return None
+    figures = [block.path for translation in leaflet.translations.values()
+               for section in translation.sections for block in section.blocks if isinstance(block, model.Figure)]
+    return leaflet if all(inside(path, assets) for path in figures) else None
 
 
 def sources_key(folder: Path, assets: Path) -> str:
+    """A digest of every byte the model is read from: the reading code, the leaflet's files, the assets' identity."""
     digest = hashlib.sha256(f"{FORMAT}:{__version__}".encode())
-    code = [PACKAGE / name for name in ("read.py", "model.py", "errors.py", "request.py", "cache.py")]
-    for path in [*code, *sorted(folder.iterdir())]:
-        if path.is_file():
-            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    code = [PACKAGE / name for name in ("read.py", "model.py", "errors.py", "request.py", "cache.py", "assets.py")]
+    for path in [*code, folder / "leaflet.yaml", *sorted(folder.glob("*.md"))]:
+        try:
+            content = read_regular(path, MAX_FILE)
+        except OSError as error:  # reading it will say what is wrong; the key only has to differ
+            content = f"unreadable: {error}".encode()
+        digest.update(os.fsencode(path.name) + b"\0" + content)
     for path in sorted(assets.iterdir()) if assets.is_dir() else []:
-        stat = path.stat()
-        digest.update(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+        with suppress(OSError):  # a dangling link has no size; it is not read either
+            stat = path.stat()
+            digest.update(os.fsencode(path.name) + f":{stat.st_size}:{stat.st_mtime_ns}".encode())
     # The model holds the folder as it was named: relative names are relative to here.
-    digest.update(f"{folder}:{'' if folder.is_absolute() else os.getcwd()}".encode())
+    digest.update(os.fsencode(folder) + os.fsencode("" if folder.is_absolute() else os.getcwd()))
     return digest.hexdigest()[:24]
 
 
@@ -189,7 +232,7 @@ class Manifest:
     @classmethod
     def load(cls, folder: Path) -> "Manifest":
         try:
-            data = json.loads((folder / MANIFEST).read_bytes())
+            data = json.loads(read_regular(folder / MANIFEST, MAX_CACHE))
         except (OSError, ValueError, RecursionError):
             return cls(folder, created_folder=not folder.exists())
         if isinstance(data, dict) and data.get("format") == FORMAT:
@@ -215,8 +258,12 @@ class Manifest:
     def save(self) -> None:
         data = {"format": FORMAT, "generator": "leafletpress", "created_folder": self.created_folder,
                 "pdfs": self.pdfs}
-        with suppress(OutputError):  # without a manifest the next build simply rebuilds
+        try:
             write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True).encode())
+        except OutputError:  # a full disk: no record at all is true, an old one might not be
+            with suppress(OSError):
+                if self.path.is_file() and not self.path.is_symlink():
+                    self.path.unlink()
 
 
 def plain_pdf_name(name) -> bool:
@@ -236,7 +283,11 @@ def inputs_digest(leaflet: model.Leaflet, options, extra: bytes = b"") -> str:
     digest = hashlib.sha256(shared_digest().encode())
     digest.update(repr(options).encode() + extra)
     for path in [leaflet.folder / "leaflet.yaml", translation.path, *figures, *clinic_files]:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+        try:
+            content = read_regular(path, MAX_PICTURE)
+        except OSError as error:  # changed since it was read: the PDF is not recorded as up to date
+            content = f"unreadable: {error}".encode()
+        digest.update(os.fsencode(path.name) + b"\0" + content)
     return digest.hexdigest()
 
 

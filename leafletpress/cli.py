@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from . import __version__
-from .errors import LeafletError, OutputError, display
+from .errors import LeafletError, OutputError, display, printable
 from .project import Project
 from .request import ENGINES, BuildRequest
 from .style import PAPERS
@@ -54,7 +54,7 @@ def parser(prog: str = "generate.py") -> argparse.ArgumentParser:
                        help=f"paper size (default: {defaults.paper})")
     build.add_argument("--engine", default=defaults.engine, metavar="|".join(ENGINES),
                        help=f"PDF engine (default: {defaults.engine})")
-    build.add_argument("--clinic", type=Path, metavar="FILE",
+    build.add_argument("--clinic", type=path_argument, metavar="FILE",
                        help="clinic branding (YAML: name, logo, phone, address, website, leaflet_url)")
     build.add_argument("--notes", action="store_true",
                        help="add a 'Notes from your care team' page with lines to write on")
@@ -64,11 +64,11 @@ def parser(prog: str = "generate.py") -> argparse.ArgumentParser:
                        help="an A5 booklet (half-letter with --paper letter) imposed two-up on "
                             "landscape sheets, for folding and stapling")
     where = build.add_mutually_exclusive_group()
-    where.add_argument("--output", "-o", type=Path, metavar="FILE",
+    where.add_argument("--output", "-o", type=path_argument, metavar="FILE",
                        help="write exactly this file (one leaflet; default language and standard print "
                             "unless --lang / --large-print say otherwise); never over a source or a file "
                             "leafletpress did not make")
-    where.add_argument("--out-dir", type=Path, metavar="DIR", help="folder for the PDFs (default: build/)")
+    where.add_argument("--out-dir", type=path_argument, metavar="DIR", help="folder for the PDFs (default: build/)")
     build.add_argument("--force", action="store_true", help="rebuild even what is up to date")
     build.add_argument("--jobs", "-j", type=int, metavar="N", help="worker processes (default: one per core)")
     build.add_argument("--as-of", type=iso_date, metavar="YYYY-MM-DD",
@@ -93,23 +93,30 @@ def parser(prog: str = "generate.py") -> argparse.ArgumentParser:
     preview = commands.add_parser("preview", help="page-1 thumbnails and an index.html of the built PDFs",
                                   description="Write a PNG of page 1 of every PDF in the folder and "
                                               "index.html, a page listing them all with links.")
-    preview.add_argument("--out-dir", type=Path, metavar="DIR", help="the folder of PDFs (default: build/)")
+    preview.add_argument("--out-dir", type=path_argument, metavar="DIR", help="the folder of PDFs (default: build/)")
     preview.set_defaults(handler=do_preview)
 
     cleaning = commands.add_parser("clean", help="remove what the tool wrote in a build folder", description=(
         "Remove the PDFs a build recorded in the folder (only those still made by leafletpress), their "
         "thumbnails, the gallery page and the record itself; the folder too when the build created it and "
         "nothing else is left. Nothing else is ever removed."))
-    cleaning.add_argument("--out-dir", type=Path, metavar="DIR", help="the build folder (default: build/)")
+    cleaning.add_argument("--out-dir", type=path_argument, metavar="DIR", help="the build folder (default: build/)")
     cleaning.set_defaults(handler=do_clean)
 
     for command in (build, listing, check, preview, cleaning):
-        command.add_argument("--root", type=Path, metavar="DIR",
+        command.add_argument("--root", type=path_argument, metavar="DIR",
                              help="the project folder, holding leaflets/ and assets/ (default: this one)")
-        command.add_argument("--leaflets-dir", type=Path, metavar="DIR",
+        command.add_argument("--leaflets-dir", type=path_argument, metavar="DIR",
                              help="folder holding the leaflet folders (default: leaflets/ in the project)")
         command.add_argument("--traceback", action="store_true", help="on a bug in the tool, show where it was")
     return top
+
+
+def path_argument(text: str) -> Path:
+    """A file or folder name; an empty one (OUT= left blank) would mean the working folder."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty name; give a file or folder")
+    return Path(text)
 
 
 def iso_date(text: str) -> date:
@@ -121,13 +128,16 @@ def iso_date(text: str) -> date:
 
 def main(argv: list[str] | None = None, root: Path | None = None, prog: str = "leafletpress") -> int:
     """Run the command; root is the project folder when --root is not given (default: the current one)."""
+    for stream in (sys.stdout, sys.stderr):  # a title or a path the terminal's encoding lacks: escaped
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     args = parser(prog).parse_args(argv)
     project = Project.at(args.root or root or Path.cwd(), args.leaflets_dir)
     previous = signal.signal(signal.SIGTERM, interrupt) if is_main_thread() else None
     try:
         return args.handler(args, project)
     except LeafletError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {printable(str(error))}", file=sys.stderr)
         if args.traceback:
             print(getattr(error, "details", ""), file=sys.stderr, end="")
         return EXIT_ERROR
@@ -175,7 +185,7 @@ def do_build(args, project: Project) -> int:
         print(f"skipped {note}", file=sys.stderr)
     print(report.summary())
     for problem in report.failed:
-        print(f"error: {problem}", file=sys.stderr)
+        print(f"error: {printable(str(problem))}", file=sys.stderr)
         if args.traceback:
             print(getattr(problem, "details", ""), file=sys.stderr, end="")
     return EXIT_ERROR if report.failed else EXIT_OK
@@ -188,6 +198,13 @@ class ProgressBar:
         self.stream, self.shown = stream, False
 
     def step(self, progress) -> None:
+        """Show one PDF done; when the reader of the output has gone (| head), build on in silence."""
+        try:
+            self.show(progress)
+        except BrokenPipeError:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), self.stream.fileno())
+
+    def show(self, progress) -> None:
         message = f"{progress.outcome} {display(progress.target)}"
         if not self.stream.isatty() or progress.total < 2:
             print(message, file=self.stream, flush=True)
@@ -214,7 +231,7 @@ def do_preview(args, project: Project) -> int:
     leaflets, problems = read_all(project)
     changed, unreadable = write_index(folder, leaflets)
     for problem in problems:
-        print(f"warning: left out of the gallery: {problem}", file=sys.stderr)
+        print(f"warning: left out of the gallery: {printable(str(problem))}", file=sys.stderr)
     for pdf in unreadable:
         print(f"warning: left out of the gallery: {display(pdf)} can't be read as a PDF", file=sys.stderr)
     print(f"{'wrote' if changed else 'up to date:'} {display(folder / 'index.html')}")

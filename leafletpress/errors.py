@@ -14,7 +14,7 @@ class SourceError(LeafletError):
     def __init__(self, path: Path, message: str, line: int | None = None):
         self.path, self.line, self.message = Path(path), line, message
         where = f"{display(self.path)}:{line}" if line else display(self.path)
-        super().__init__(f"{where}: {message}")
+        super().__init__(f"{where}: {printable(message)}")
 
     def __reduce__(self):  # a worker process sends it back whole
         return type(self), (self.path, self.message, self.line)
@@ -49,10 +49,17 @@ class OutputError(LeafletError):
 def display(path: Path) -> str:
     """The path as the user knows it: relative to the working folder when inside it.
 
-    A name that is not UTF-8 shows its odd bytes as \\xNN, so it can always be printed.
+    A name that is not UTF-8 shows its odd bytes as \\xNN, and a control
+    character (a line break in a folder's name) as its escape, so it can always
+    be printed, on one line.
     """
     try:
         shown = str(Path(path).resolve().relative_to(Path.cwd().resolve()))
     except (ValueError, OSError):
         shown = str(path)
-    return shown.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return printable(shown.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace"))
+
+
+def printable(text: str) -> str:
+    """Text with every control character shown as its escape ('\\n'): a message stays one line."""
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)

@@ -4,10 +4,14 @@ Every file the tool writes goes through write_atomic: to a temporary file
 beside the target, then renamed into place, so a reader sees the old file or
 the new one, never half of one. Before a PDF is written, refuse_target makes
 sure the name does not point at a leaflet's sources, the assets or the tool's
-own files, at a device or a link, or at a file someone else made.
+own files, at a device or a link, or at a file someone else made. Every file
+the tool reads that a user or another program could have put there goes
+through read_regular: a regular file, never a device or a pipe that would
+block or never end, and never more than a bounded number of bytes.
 """
 
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -17,6 +21,29 @@ from .errors import OutputError, display
 #: What the tool writes into every PDF's /Creator, to know its own PDFs again.
 GENERATOR = "leafletpress"
 CREATOR = f"{GENERATOR} {__version__}"
+
+
+class TooLarge(OSError):
+    """A file larger than the reader allows."""
+
+
+def read_regular(path: Path, limit: int) -> bytes:
+    """The bytes of a regular file (links followed) of at most limit bytes.
+
+    Raises FileNotFoundError, IsADirectoryError, TooLarge, or OSError for a
+    device, a pipe or a socket: opened without blocking, and never read.
+    """
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    with os.fdopen(descriptor, "rb") as stream:
+        mode = os.fstat(descriptor).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(21, "Is a directory")
+        if not stat.S_ISREG(mode):
+            raise OSError(0, "not a regular file (a device, a pipe or a socket)")
+        data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise TooLarge(0, f"larger than {limit // 1024} KB")
+    return data
 
 
 def made_by_us(path: Path) -> bool:
@@ -42,6 +69,13 @@ def refuse_target(target: Path, protected: list[Path], recorded: bool = False) -
     device, a link), and an existing file the tool did not write, unless the
     build folder's record says it did.
     """
+    try:
+        check_target(target, protected, recorded)
+    except OSError as error:  # a name too long, a folder that can't be searched
+        raise OutputError(f"{display(target)}: cannot write here: {error.strerror}") from None
+
+
+def check_target(target: Path, protected: list[Path], recorded: bool) -> None:
     shown = display(target)
     resolved = target.resolve()
     for folder in protected:

@@ -154,14 +154,27 @@ def subset_font(face: Face, characters: str, target: Path) -> None:
     options = subset.Options()
     options.layout_features, options.name_IDs, options.hinting = ["*"], ["*"], False
     options.notdef_outline = True
-    with TTFont(face.path, fontNumber=face.index, recalcTimestamp=False) as font:
-        subsetter = subset.Subsetter(options)
-        subsetter.populate(text=characters)
-        subsetter.subset(font)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        font.save(temporary)
-    os.replace(temporary, target)  # another worker may have written the same: same bytes
+    from .errors import RenderError, display
+
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        with TTFont(face.path, fontNumber=face.index, recalcTimestamp=False) as font:
+            subsetter = subset.Subsetter(options)
+            subsetter.populate(text=characters)
+            subsetter.subset(font)
+            for attempt in range(3):  # `make clean` may remove the folder while another build runs
+                try:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    font.save(temporary)
+                    os.replace(temporary, target)  # another worker may have written the same: same bytes
+                    break
+                except FileNotFoundError:
+                    if attempt == 2:
+                        raise
+    except OSError as error:  # a full disk or a folder that can't be written: no half font is left
+        temporary.unlink(missing_ok=True)
+        raise RenderError(f"{display(target)}: cannot write a subset of {face.family}: "
+                          f"{error.strerror or error}") from None
 
 
 @cache

@@ -2,7 +2,9 @@
 
 The index groups PDFs by leaflet, then language, so a clinician finds the
 right one at a glance: each card shows page 1, what kind of PDF it is, its
-page count and size, and links to it.
+page count and size, and links to it. Only the tool's own files are written:
+an index.html or gallery.css someone else made is never replaced, and PDFs,
+thumbnails and the thumbnails folder that are links are left alone.
 """
 
 from dataclasses import dataclass
@@ -11,7 +13,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 from . import __version__
-from .files import write_atomic
+from .errors import OutputError, display
+from .files import read_regular, write_atomic
 from .i18n import direction, language_name
 from .model import Leaflet
 from .project import TEMPLATES
@@ -67,9 +70,11 @@ def thumbnail(pdf: Path, target: Path) -> int | None:
     except (pypdfium2.PdfiumError, OSError):
         return None
     try:
-        if len(document) == 0:
+        if len(document) == 0 or document[0].get_width() < 1 or document[0].get_height() < 1:
             return None
         pages = len(document)
+        if target.is_symlink():
+            raise OutputError(f"{display(target)}: is a link; refusing to write a thumbnail through it")
         if not target.exists() or target.stat().st_mtime_ns < pdf.stat().st_mtime_ns:
             page = document[0]
             image = page.render(scale=THUMBNAIL_WIDTH / page.get_width()).to_pil()
@@ -84,7 +89,11 @@ def thumbnail(pdf: Path, target: Path) -> int | None:
 def collect(folder: Path, leaflets: list[Leaflet]) -> tuple[list[Entry], list[Path]]:
     """An entry for every PDF of these leaflets in the folder, and the PDFs that can't be read."""
     entries, unreadable = [], []
+    if (folder / THUMBNAILS).is_symlink():
+        raise OutputError(f"{display(folder / THUMBNAILS)}: is a link; refusing to write thumbnails through it")
     for pdf in sorted(folder.glob("*.pdf")):
+        if pdf.is_symlink():
+            continue  # not a PDF the tool wrote there
         for leaflet in leaflets:
             found = labels(pdf.name, leaflet)
             if found:
@@ -110,17 +119,23 @@ def gallery_language(lang: str) -> str:
 
 
 def gallery_files(folder: Path, pdfs: list[Path]) -> list[Path]:
-    """The files preview wrote for these PDFs: their thumbnails, and the gallery page if it is ours."""
-    found = [folder / THUMBNAILS / f"{pdf.stem}.png" for pdf in pdfs]
+    """The files preview wrote for these PDFs: their thumbnails, and the gallery page if it is ours.
+
+    index.html is ours when it carries the tool's generator mark; gallery.css
+    when it is the tool's stylesheet, or sits beside an index.html of ours (an
+    earlier version's stylesheet).
+    """
+    found = [] if (folder / THUMBNAILS).is_symlink() else [folder / THUMBNAILS / f"{pdf.stem}.png" for pdf in pdfs]
     index, stylesheet = folder / "index.html", folder / "gallery.css"
     try:
-        if index.is_file() and GALLERY_MARK in index.read_text(encoding="utf-8", errors="replace"):
-            found.append(index)
-        if stylesheet.is_file() and stylesheet.read_text(encoding="utf-8", errors="replace") == \
-                (TEMPLATES / "gallery.css").read_text(encoding="utf-8"):
-            found.append(stylesheet)
+        ours = GALLERY_MARK.encode() in read_regular(index, 16 * 1024 * 1024)
     except OSError:
-        pass
+        ours = False
+    try:
+        same = read_regular(stylesheet, 1024 * 1024) == (TEMPLATES / "gallery.css").read_bytes()
+    except OSError:
+        same = False
+    found += [index] * ours + [stylesheet] * (same or ours)
     return [path for path in found if path.is_file() and not path.is_symlink()]
 
 
@@ -142,11 +157,15 @@ def write_index(folder: Path, leaflets: list[Leaflet]) -> tuple[bool, list[Path]
         groups=groups, language_name=gallery_language, direction=direction, count=len(entries), version=__version__,
         relative=lambda p: quote(p.relative_to(folder).as_posix()))
     stylesheet = (TEMPLATES / "gallery.css").read_text(encoding="utf-8")
+    ours = gallery_files(folder, [])
     changed = False
     for name, text in (("gallery.css", stylesheet), ("index.html", page)):
         target = folder / name
-        if target.is_file() and target.read_bytes() == text.encode("utf-8"):
+        if target.is_file() and not target.is_symlink() and target.read_bytes() == text.encode("utf-8"):
             continue  # nothing changed: leave the file (and its date) alone
+        if (target.exists() or target.is_symlink()) and target not in ours:
+            raise OutputError(f"{display(target)}: already exists and was not written by leafletpress; refusing "
+                              "to replace it (move it away, or use another --out-dir)")
         changed = True
         write_atomic(target, text.encode("utf-8"))
     return changed, unreadable

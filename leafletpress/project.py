@@ -35,8 +35,8 @@ class Project:
     @classmethod
     def at(cls, root: Path, leaflets: Path | None = None) -> "Project":
         """The project in root: leaflets from root/leaflets unless another folder is given."""
-        root = Path(root)
-        return cls(root, Path(leaflets) if leaflets else root / "leaflets", root / "assets")
+        root = Path(root).absolute()  # pictures are given to the engines as file:// addresses
+        return cls(root, Path(leaflets).absolute() if leaflets else root / "leaflets", root / "assets")
 
     @property
     def build(self) -> Path:

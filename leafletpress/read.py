@@ -2,9 +2,10 @@
 
 Every problem is raised as a SourceError naming the file and, where there is
 one, the line, before anything is rendered. Everything that comes from a file
-is checked and typed here, once: text holds no control characters, lengths
-are bounded, YAML has no aliases, addresses hold only {leaflet} and {lang};
-nothing later trusts raw text.
+is checked and typed here, once: files are regular files of bounded size,
+text holds no control characters, lengths are bounded, YAML has no aliases,
+no repeated and no unknown keys, addresses hold only {leaflet} and {lang},
+pictures refer to no other file; nothing later trusts raw text.
 """
 
 import datetime
@@ -16,7 +17,9 @@ from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import NoReturn
 
+from .assets import BadPicture, check_picture
 from .errors import SourceError, UnknownName, display, unknown
+from .files import TooLarge, read_regular
 from .model import (
     Clinic,
     Figure,
@@ -36,6 +39,7 @@ from .request import FILENAME_WORDS
 METADATA_FILE = "leaflet.yaml"
 
 LEAFLET_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+MAX_ID = 64  # characters of a leaflet's id: it starts every PDF's file name
 SECTION_HEADING = re.compile(r"^(?P<heading>.*?)\s*\{#(?P<id>[a-z0-9]+(?:-[a-z0-9]+)*)\}\s*$")
 LANGUAGE_FILE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 LINK_SCHEMES = ("https://", "http://", "mailto:", "tel:")
@@ -43,7 +47,7 @@ LINK_SCHEMES = ("https://", "http://", "mailto:", "tel:")
 #: Bounds on what a source may hold, so a careless or hostile file can't make a build run for ever.
 MAX_FILE = 256 * 1024  # bytes of a metadata or text file
 MAX_TEXT = 2000  # characters of one metadata value
-MAX_URL = 1000  # characters of a web address (a QR code holds about 2,000)
+MAX_URL = 1000  # bytes of a web address, {leaflet} and {lang} filled in (a QR code at level M holds 1,273)
 
 
 def leaflet_ids(root: Path) -> list[str]:
@@ -69,10 +73,8 @@ def read_leaflet(folder: Path, assets: Path, problems: list | None = None) -> Le
     returned with its other languages, so one language can't stop the rest.
     """
     meta_path = folder / METADATA_FILE
-    if not LEAFLET_ID.fullmatch(folder.name):
-        raise SourceError(folder, "a leaflet's folder name is its id: lowercase letters, digits and "
-                          "hyphens, like 'focal-dystonia'")
-    meta, lines = load_yaml(meta_path, read_text(meta_path))
+    check_leaflet_id(folder)
+    meta, lines = load_yaml(meta_path, read_text(meta_path, folder))
     fields = Fields(meta_path, meta, lines)
     provenance = read_provenance(fields)
     figures = fields.mapping("figures", required=False)
@@ -92,13 +94,15 @@ def read_leaflet(folder: Path, assets: Path, problems: list | None = None) -> Le
             problems.append(error)
             unreadable.add(lang)
     urgent = read_urgent_sections(fields, translations.get(source_language))
+    if not unreadable:  # else a language's problem already stopped some keys being read
+        fields.refuse_unread()
     return Leaflet(folder.name, folder, source_language, provenance, translations,
                    frozenset(unreadable), urgent)
 
 
 def read_urgent_sections(fields: "Fields", source: Translation | None) -> tuple[str, ...]:
     """Section ids printed in a box that stands out; each must be a section of the source text."""
-    wanted = fields.data.get("urgent_sections") or []
+    wanted = fields._get("urgent_sections", False) or []
     if not isinstance(wanted, list) or not all(isinstance(item, str) for item in wanted):
         fields.fail("urgent_sections", "'urgent_sections' must be a list of section ids, like [get-help-urgently]")
     known = source.section_ids if source else []
@@ -108,21 +112,46 @@ def read_urgent_sections(fields: "Fields", source: Translation | None) -> tuple[
     return tuple(wanted)
 
 
+def check_leaflet_id(folder: Path) -> None:
+    """A leaflet's folder is named with its id, which starts every PDF's file name and web address."""
+    if not LEAFLET_ID.fullmatch(folder.name) or len(folder.name) > MAX_ID:
+        raise SourceError(folder, "a leaflet's folder name is its id: lowercase letters, digits and "
+                          f"hyphens, at most {MAX_ID}, like 'focal-dystonia'")
+
+
 def language_files(folder: Path) -> dict[str, Path]:
-    return {p.stem: p for p in sorted(folder.glob("*.md")) if LANGUAGE_FILE.match(p.stem)}
+    """Every language's text, by code; a Markdown file not named for a language is refused, not left out."""
+    found = {}
+    for path in sorted(folder.glob("*.md")):
+        if not LANGUAGE_FILE.fullmatch(path.stem):
+            raise SourceError(path, "a leaflet's Markdown file is named with its language code, like en.md, "
+                              "es.md or zh-Hans.md; rename or move this one")
+        found[path.stem] = path
+    return found
 
 
-def read_text(path: Path) -> str:
+def read_text(path: Path, folder: Path | None = None) -> str:
+    """A source file's text: UTF-8, at most MAX_FILE bytes, line ends made '\n'.
+
+    With a folder, the file (links followed) must lie inside it: a leaflet's
+    files can't bring in a file from elsewhere.
+    """
+    if folder is not None and path.is_symlink() and not inside(path, folder):
+        raise SourceError(path, f"is a link to a file outside {display(folder)}/; put the file itself there")
     try:
-        if path.stat().st_size > MAX_FILE:
-            raise SourceError(path, f"is larger than {MAX_FILE // 1024} KB; a leaflet's file is much smaller")
-        return path.read_text(encoding="utf-8")
+        text = read_regular(path, MAX_FILE).decode("utf-8")
     except FileNotFoundError:
         raise SourceError(path, "file not found") from None
+    except TooLarge:
+        raise SourceError(path, f"is larger than {MAX_FILE // 1024} KB; a leaflet's file is much smaller") from None
     except UnicodeDecodeError as error:
         raise SourceError(path, f"not UTF-8 text (byte {error.start})") from None
     except OSError as error:
-        raise SourceError(path, f"cannot be read: {error.strerror}") from None
+        raise SourceError(path, f"cannot be read: {error.strerror or error}") from None
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if "\0" in text:
+        raise SourceError(path, "holds a NUL character: not a text file", text[:text.index("\0")].count("\n") + 1)
+    return text
 
 
 def load_yaml(path: Path, text: str, first_line: int = 1) -> tuple[dict, dict]:
@@ -188,10 +217,16 @@ def refuse_aliases(path: Path, root, first_line: int) -> None:
                               "value out", first_line + node.start_mark.line)
         seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
+            keys: set[str] = set()
             for key, value in node.value:
                 if not isinstance(key, yaml.ScalarNode) or key.tag != "tag:yaml.org,2002:str":
-                    raise SourceError(path, f"a key must be text, not {key.value!r}: quote it",
+                    shown = repr(key.value) if isinstance(key, yaml.ScalarNode) else "a list or a mapping"
+                    raise SourceError(path, f"a key must be text, not {shown}: quote it",
                                       first_line + key.start_mark.line)
+                if key.value in keys:
+                    raise SourceError(path, f"{key.value!r} is given twice: keep one",
+                                      first_line + key.start_mark.line)
+                keys.add(key.value)
                 pending += [key, value]
         elif isinstance(node, yaml.SequenceNode):
             pending += node.value
@@ -218,8 +253,9 @@ def _collect_lines(node, prefix: tuple, first_line: int, lines: dict) -> None:
 class Fields:
     """Typed access to a metadata mapping; a wrong or missing value names its line."""
 
-    def __init__(self, path: Path, data: dict, lines: dict, prefix: tuple = ()):
+    def __init__(self, path: Path, data: dict, lines: dict, prefix: tuple = (), read: set | None = None):
         self.path, self.data, self.lines, self.prefix = path, data, lines, prefix
+        self.read = read if read is not None else set()  # every key asked for, shared by nested Fields
 
     def line(self, *keys) -> int | None:
         path = (*self.prefix, *keys)
@@ -233,6 +269,7 @@ class Fields:
         raise SourceError(self.path, message, self.line(key))
 
     def _get(self, key, required: bool):
+        self.read.add((*self.prefix, key))
         value = self.data.get(key)
         if value is None and required:
             where = ".".join(map(str, self.prefix))
@@ -246,7 +283,11 @@ class Fields:
             return ""
         if isinstance(value, (dict, list)) or not str(value).strip():
             self.fail(key, f"{key!r} must be non-empty text")
-        text = str(value).strip()
+        if not isinstance(value, str):  # yes -> True, 0123 -> 83, 1.10 -> 1.1: not what was written
+            kind = {bool: "yes/no value", bytes: "binary value"}.get(type(value), "number")
+            self.fail(key, f"{key!r} must be text, but YAML reads it as a {kind} ({value!r}): put it in quotes, "
+                      f"like {key}: \"…\"")
+        text = value.strip()
         if len(text) > limit:
             self.fail(key, f"{key!r} is {len(text)} characters long; at most {limit} are allowed")
         bad = control_character(text, allowed="\n" if lines else "")
@@ -286,7 +327,7 @@ class Fields:
             value = {}
         if not isinstance(value, dict):
             self.fail(key, f"{key!r} must be a mapping")
-        return Fields(self.path, value, self.lines, (*self.prefix, key))
+        return Fields(self.path, value, self.lines, (*self.prefix, key), self.read)
 
     def items(self, key, required: bool = True) -> list["Fields"]:
         value = self._get(key, required) or []
@@ -297,11 +338,24 @@ class Fields:
             if not isinstance(item, dict):
                 raise SourceError(self.path, f"each of {key!r} must be a mapping",
                                   self.line(key, index))
-            result.append(Fields(self.path, item, self.lines, (*self.prefix, key, index)))
+            self.read.add((*self.prefix, key, index))
+            result.append(Fields(self.path, item, self.lines, (*self.prefix, key, index), self.read))
         return result
 
     def names(self) -> list[str]:
         return [str(key) for key in self.data]
+
+    def refuse_unread(self) -> None:
+        """Raise at the first key that nothing read: a misspelt key must not be left out unnoticed.
+
+        Only keys inside mappings the reader walked into count; their valid
+        names are the keys read beside them.
+        """
+        for keys in sorted(self.lines, key=lambda keys: self.lines[keys]):
+            if keys in self.read or not isinstance(keys[-1], str) or (keys[:-1] and keys[:-1] not in self.read):
+                continue
+            valid = sorted({str(k[-1]) for k in self.read if k[:-1] == keys[:-1] and isinstance(k[-1], str)})
+            raise SourceError(self.path, unknown("key", keys[-1], valid), self.lines[keys])
 
 
 def control_character(text: str, allowed: str = "") -> str:
@@ -348,6 +402,8 @@ def read_provenance(fields: Fields) -> Provenance:
 def web_address(fields: Fields, key: str) -> str:
     """An optional https address; {leaflet} and {lang} may stand in it, and no other braces."""
     url = fields.text(key, required=False, limit=MAX_URL)
+    if len(url.encode()) > MAX_URL:
+        fields.fail(key, f"{key!r} is {len(url.encode())} bytes long; a QR code holds at most {MAX_URL}")
     if url and not url.startswith("https://"):
         fields.fail(key, f"{key!r} must be an https:// address, not {url!r}")
     if re.search(r"\s", url):
@@ -389,6 +445,9 @@ def read_locale(fields: Fields) -> str:
 
 
 def add_years(day: date, years: int) -> date:
+    """The same day some years on; 28 February for 29 February, the last day there is past year 9999."""
+    if day.year + years > date.max.year:
+        return date.max
     try:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February
@@ -397,7 +456,7 @@ def add_years(day: date, years: int) -> date:
 
 def read_translation(path: Path, lang: str, shared: Fields, figures: Fields,
                      assets: Path) -> Translation:
-    meta, body, body_line = split_front_matter(path, read_text(path))
+    meta, body, body_line = split_front_matter(path, read_text(path, path.parent))
     fields = Fields(path, *meta)
     words = fields.mapping("figures", required=False)
     for figure_id in words.names():
@@ -418,8 +477,10 @@ def read_translation(path: Path, lang: str, shared: Fields, figures: Fields,
     locale = read_locale(fields)
     if locale and locale.split("-")[0].lower() != lang.split("-")[0].lower():
         fields.fail("locale", f"locale {locale!r} is not a variety of {lang!r}, the language of {path.name}")
-    return Translation(lang, fields.text("title"), fields.text("subtitle", required=False),
-                       sections, path, record, locale)
+    translation = Translation(lang, fields.text("title"), fields.text("subtitle", required=False),
+                              sections, path, record, locale)
+    fields.refuse_unread()
+    return translation
 
 
 def read_record(fields: Fields) -> TranslationRecord:
@@ -465,9 +526,13 @@ def asset_path(fields: Fields, key: str, assets: Path) -> Path:
         fields.fail(key, f"{key!r} must be a file name inside {display(assets)}/, not {name!r}")
     path = assets / relative
     if not path.is_file():
-        fields.fail(key, f"illustration {name!r} not found in {display(assets)}/")
+        fields.fail(key, f"illustration {name!r} not found in {display(assets)}/ (or not a plain file)")
     if not inside(path, assets):
         fields.fail(key, f"{name!r} is a link to a file outside {display(assets)}/; put the file itself there")
+    try:
+        check_picture(path)
+    except BadPicture as error:
+        fields.fail(key, f"{name!r}: {error}")
     return path
 
 
@@ -614,6 +679,8 @@ def inline_runs(path: Path, inline, line: int | None) -> tuple[Run, ...]:
                 raise SourceError(path, f"links must be https:, mailto: or tel: addresses of at most {MAX_URL} "
                                   f"characters, not {str(href)[:80]!r}", line)
         elif kind == "link_close":
+            if not runs or runs[-1].href != href or not runs[-1].text.strip():
+                raise SourceError(path, f"a link needs words to print, like [the NHS page]({href})", line)
             href = None
         elif kind == "image":
             raise SourceError(path, "images in the text are not allowed; add figures in "

@@ -185,9 +185,9 @@ def test_a_cached_model_naming_a_file_outside_assets_is_ignored(tmp_path):
                        "leaflet": encode(model)}).replace(str(ASSETS), "/etc")
     cached = tmp_path / "x.json"
     cached.write_text(data)
-    assert load_cached(cached, ASSETS) is None
+    assert load_cached(cached, ASSETS, model.folder) is None
     cached.write_text(data.replace("/etc", str(ASSETS)))
-    assert isinstance(load_cached(cached, ASSETS), Leaflet)
+    assert isinstance(load_cached(cached, ASSETS, model.folder), Leaflet)
 
 
 # --- Escaping for CSS and for direction -----------------------------------------------------------
@@ -247,3 +247,22 @@ def test_a_published_site_gives_each_pdf_its_page_address(tmp_path):
     assert url + "index.html" == "https://riverside.example.org/leaflets/" + page_path("focal-dystonia", "es")
     assert Clinic("R", tmp_path, leaflet_url="https://x.org/{leaflet}", site_url="https://y.org/").url_for(
         "a", "en") == "https://x.org/a"
+
+
+def test_a_truncated_png_is_refused_even_after_weasyprint_is_imported():
+    import weasyprint  # noqa: F401  (it tells Pillow to accept truncated pictures)
+    from PIL import ImageFile
+
+    from leafletpress.assets import BadPicture, check_raster
+
+    from io import BytesIO
+
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.new("RGB", (64, 64), "red").save(buffer, "PNG")
+    whole = buffer.getvalue()
+    check_raster(whole, "PNG")
+    with pytest.raises(BadPicture, match="is not a whole PNG picture"):
+        check_raster(whole[:60], "PNG")
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # WeasyPrint's own setting is left as it was

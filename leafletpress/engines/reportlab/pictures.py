@@ -5,6 +5,7 @@ from pathlib import Path
 
 from reportlab.platypus import Flowable
 
+from ...assets import BadPicture, check_picture
 from ...errors import LeafletError, RenderError, display
 from ...read import inside
 from .flowables import REGULAR
@@ -13,11 +14,16 @@ from .flowables import REGULAR
 def picture(path: Path, assets: Path, width: float | None = None, height: float | None = None) -> Flowable:
     """The file drawn at a width (or a height), keeping its proportions.
 
-    Only a regular file inside assets/ (links followed) is read; read.py has
-    already refused SVGs that refer to other files.
+    Only a regular file inside assets/ (links followed) is read, and only one
+    that refers to no other file: read.py has checked it already, and it is
+    checked again here, as the file may have changed since.
     """
     if not inside(path, assets):
         raise RenderError(f"{display(path)}: refusing to read a picture outside {display(assets)}/")
+    try:
+        check_picture(path)
+    except BadPicture as error:
+        raise RenderError(f"{display(path)}: {error}") from None
     try:
         if path.suffix.lower() == ".svg":
             return scaled(svg(path), width, height)

@@ -85,9 +85,10 @@ check: setup catalogs
 list: setup
 	$(PY) generate.py list
 
-# Lint (ruff) and types (mypy), then every test; test-fast runs the unit tier alone (seconds).
+# Lint (ruff) and types (mypy), then every test, one worker per core (a test file stays on one worker);
+# test-fast runs the unit tier alone (seconds).
 test: setup catalogs test-packages lint
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto --dist loadfile
 
 test-fast: setup
 	$(PY) -m pytest -m "not pdf"

@@ -141,7 +141,11 @@ def test_pip_install_outside_the_checkout_builds_a_pdf(tmp_path):
                              capture_output=True, text=True)
     assert install.returncode == 0, install.stderr
     shipped = site / "leafletpress" / "templates"
-    assert {"base.html", "leaflet.css"} <= {p.name for p in shipped.iterdir()}
+    modules = {p.relative_to(PROJECT).as_posix() for p in (PROJECT / "leafletpress").rglob("*.py")}
+    assert modules == {p.relative_to(site).as_posix() for p in (site / "leafletpress").rglob("*.py")}
+    templates = {p.relative_to(PROJECT / "templates").as_posix() for p in (PROJECT / "templates").rglob("*")
+                 if p.is_file() and p.suffix in (".html", ".css", ".pot", ".po", ".mo")}
+    assert templates == {p.relative_to(shipped).as_posix() for p in shipped.rglob("*") if p.is_file()}
     assert (shipped / "locale" / "es" / "LC_MESSAGES" / "messages.po").is_file()
     project_folder = tmp_path / "clinic-leaflets"
     shutil.copytree(FIXTURES / "leaflets", project_folder / "leaflets")

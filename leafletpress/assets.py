@@ -116,7 +116,7 @@ def number(text: str) -> float | None:
 
 
 def check_raster(data: bytes, kind: str) -> None:
-    from PIL import Image, ImageFile
+    from PIL import ImageFile
 
     # WeasyPrint, once imported, tells Pillow to accept truncated pictures (and so print half of one)
     accept_truncated, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False

@@ -250,14 +250,12 @@ def test_a_published_site_gives_each_pdf_its_page_address(tmp_path):
 
 
 def test_a_truncated_png_is_refused_even_after_weasyprint_is_imported():
-    import weasyprint  # noqa: F401  (it tells Pillow to accept truncated pictures)
-    from PIL import ImageFile
-
-    from leafletpress.assets import BadPicture, check_raster
-
     from io import BytesIO
 
-    from PIL import Image
+    import weasyprint  # noqa: F401  (it tells Pillow to accept truncated pictures)
+    from PIL import Image, ImageFile
+
+    from leafletpress.assets import BadPicture, check_raster
 
     buffer = BytesIO()
     Image.new("RGB", (64, 64), "red").save(buffer, "PNG")

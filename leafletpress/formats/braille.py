@@ -160,6 +160,13 @@ def runs_braille(table: str, runs: tuple[Run, ...]) -> str:
     return louis(table, text, forms)
 
 
+def braille_key(lang: str) -> bytes:
+    """What a BRF is made with besides the generator: liblouis' version and the language's table."""
+    library = liblouis()
+    library.lou_version.restype = ctypes.c_char_p
+    return b"brf:" + library.lou_version() + b":" + table_for(lang).file.encode()
+
+
 def carries_bold(lang: str) -> bool:
     """Whether the language's table marks bold text (UEB does; some tables drop the typeform)."""
     table = table_for(lang).file

@@ -81,3 +81,40 @@ def test_every_language_of_the_leaflet_in_braille(capsys, tmp_path):
     assert code == 0
     assert sorted(path.name for path in tmp_path.glob("*.brf")) == [
         "focal-dystonia.ar.brf", "focal-dystonia.en.brf", "focal-dystonia.es.brf", "focal-dystonia.zh-Hans.brf"]
+
+
+def test_check_warns_where_braille_cannot_say_what_the_pdf_says(capsys, leaflets_dir):
+    source = leaflets_dir / "tiny" / "en.md"
+    source.write_text(source.read_text(encoding="utf-8").replace("Treatment words", "Treatment words 0.5\u2030"),
+                      encoding="utf-8")
+    code, out, _ = run(capsys, "check", "tiny", "--leaflets-dir", str(leaflets_dir))
+    assert code == 0  # a warning: the PDF can still be made
+    assert (f"{source}: warning: braille: Unified English Braille, grade 2 (en-ueb-g2.ctb) has no braille for "
+            "'\u2030' (U+2030 PER MILLE SIGN): no braille file can be made until it is written another way") in out
+    code, _, err = run(capsys, "build", "tiny", "--leaflets-dir", str(leaflets_dir), "--format", "brf",
+                       "--out-dir", str(leaflets_dir.parent / "out"))
+    assert code == 2 and "has no braille for '\u2030' (U+2030 PER MILLE SIGN)" in err and err.count("\n") == 1
+
+
+def test_check_warns_when_bold_is_lost(capsys, leaflets_dir, monkeypatch):
+    from leafletpress.formats import braille
+
+    monkeypatch.setattr(braille, "carries_bold", lambda lang: False)
+    code, out, _ = run(capsys, "check", "tiny", "--leaflets-dir", str(leaflets_dir))
+    assert "warning: braille: Unified English Braille, grade 2 (en-ueb-g2.ctb) does not mark bold text" in out
+
+
+def test_check_says_chinese_braille_spells_sounds(capsys):
+    code, out, _ = run(capsys, "check", "focal-dystonia", "--format", "json")
+    codes = {(Path(f["file"]).name, f["code"]) for f in json.loads(out)["findings"] if f["code"].startswith("braille")}
+    assert codes == {("zh-Hans.md", "braille-caveat")}
+
+
+def test_gallery_links_web_pages_and_braille(capsys, leaflets_dir, tmp_path):
+    out = tmp_path / "out"
+    assert build_tiny(capsys, leaflets_dir, out, "--format", "brf,html")[0] == 0
+    assert run(capsys, "preview", "--out-dir", str(out), "--leaflets-dir", str(leaflets_dir))[0] == 0
+    gallery = (out / "index.html").read_text(encoding="utf-8")
+    assert '<a href="site/tiny/en/index.html">Web page</a>' in gallery
+    assert '<a href="tiny.en.brf">Braille (BRF) · 1 KB</a>' in gallery
+    assert '<a href="site/index.html">the leaflets\' web site</a>' in gallery

@@ -20,6 +20,7 @@ from leafletpress.formats.braille import (
     CELLS,
     LINES,
     TABLES,
+    Transcriber,
     back_translate,
     braille_document,
     braille_filename,
@@ -30,6 +31,7 @@ from leafletpress.formats.braille import (
     to_ascii,
     without_braille,
 )
+from leafletpress.model import Subheading
 from leafletpress.request import Options
 
 from .helpers import leaflet
@@ -165,10 +167,24 @@ def test_a_character_the_table_lacks_is_named():
 
 
 def test_unknown_language_is_refused():
-    with pytest.raises(LeafletError, match="no braille table for language 'de'; braille is made for ar, en, es, fr, zh"):
+    with pytest.raises(LeafletError, match="no braille table for language 'de'; braille is made for ar, en, es, fr"):
         render_brf(replace(braille_document(LEAFLET, Options("en")), lang="de"))
 
 
 def test_file_name_follows_the_pdf():
     assert braille_filename(Options("en", True, paper="letter"), "focal-dystonia") == "focal-dystonia.en.brf"
     assert braille_filename(Options("es", sections=("overview",), notes=True), "x") == "x.es.overview.notes.brf"
+
+
+def test_no_page_ends_with_a_heading(files):
+    for lang, data in files.items():
+        document = braille_document(LEAFLET, Options(lang))
+        transcriber = Transcriber(document)
+        headings = [line for section in document.sections
+                    for block in (*transcriber.heading(section.heading),
+                                  *(b for s in section.blocks if isinstance(s, Subheading)
+                                    for b in transcriber.subheading(s.text)))
+                    if block.keep for line in block.lines]
+        assert len(headings) >= len(document.sections)
+        for page in pages(data)[:-1]:
+            assert page[-1] not in headings, (lang, page[-1])

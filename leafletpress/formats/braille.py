@@ -314,9 +314,7 @@ def paginate(blocks: list[Block], number) -> list[list[str]]:
             if page and page[-1] != "":
                 page.append("")
             continue
-        # A kept block goes whole with what must follow it; text may run on, but not leave one line behind.
-        needed = len(lines) + next_lines(blocks, index) if block.keep else min(len(lines), 2)
-        if page and len(page) + min(needed, room) > room:
+        if page and len(page) + min(lines_needed(blocks, index), room) > room:
             pages.append([])
         for line in lines:
             if len(pages[-1]) == room:
@@ -326,12 +324,19 @@ def paginate(blocks: list[Block], number) -> list[list[str]]:
     return [[page_number_line(number(n)), *page] for n, page in enumerate(pages, 1)]
 
 
-def next_lines(blocks: list[Block], index: int) -> int:
-    """How many lines must follow a kept block: the blank lines after it and the first line of text."""
-    for count, block in enumerate(blocks[index + 1:]):
-        if block.lines != ("",):
-            return count + 1
-    return 0
+def lines_needed(blocks: list[Block], index: int) -> int:
+    """The lines a block needs on the page it starts: text may run on, but not leave one line behind; a kept
+    block goes whole, with the blank lines after it and what the next block needs (a heading, the sentence
+    that introduces a list, the list's first item: a chain kept together)."""
+    block = blocks[index]
+    if not block.keep:
+        return min(len(block.lines), 2)
+    needed = len(block.lines)
+    for following in range(index + 1, len(blocks)):
+        if blocks[following].lines != ("",):
+            return needed + lines_needed(blocks, following)
+        needed += 1
+    return needed
 
 
 def trimmed(page: list[str]) -> list[str]:

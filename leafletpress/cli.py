@@ -101,9 +101,10 @@ def parser(prog: str = "generate.py") -> argparse.ArgumentParser:
     preview.set_defaults(handler=do_preview)
 
     cleaning = commands.add_parser("clean", help="remove what the tool wrote in a build folder", description=(
-        "Remove the PDFs a build recorded in the folder (only those still made by leafletpress), their "
-        "thumbnails, the gallery page and the record itself; the folder too when the build created it and "
-        "nothing else is left. Nothing else is ever removed."))
+        "Remove the PDFs and braille files a build recorded in the folder (only those still made by "
+        "leafletpress), their thumbnails, the gallery page, the web site's files that still hold what the "
+        "build wrote, and the record itself; the folder too when the build created it and nothing else is "
+        "left. Nothing else is ever removed."))
     cleaning.add_argument("--out-dir", type=path_argument, metavar="DIR", help="the build folder (default: build/)")
     cleaning.set_defaults(handler=do_clean)
 

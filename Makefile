@@ -113,7 +113,7 @@ readme-picture: build
 	pdftoppm -png -r 50 -f 1 -l 1 -singlefile $(call quote,$(OUT)/focal-dystonia.en.pdf) docs/page1
 	pdftoppm -png -r 50 -f 1 -l 1 -singlefile $(call quote,$(OUT)/focal-dystonia.en.large-print.pdf) docs/page1-large-print
 
-# Removes only what the tool wrote in OUT (the PDFs it recorded, thumbnails, the
+# Removes only what the tool wrote in OUT (the PDFs and braille files it recorded, the web site's files, thumbnails, the
 # gallery page, its record) and its caches; never a folder it did not create.
 clean:
 	@if [ -x $(PY) ]; then $(PY) generate.py clean --out-dir $(call quote,$(OUT)); fi

@@ -1,7 +1,8 @@
-# `make` sets everything up, builds every PDF and the preview page build/index.html;
-# `make test` runs the tests.
+# `make` sets everything up, builds every PDF, the web site (build/site/), a braille file
+# per leaflet and language, and the preview page build/index.html; `make test` runs the tests.
 # Options as variables: make PAPER=letter, LANGS="en", LEAFLETS=focal-dystonia,
-# ENGINE=reportlab, CLINIC=file.yaml (default: clinic.yaml when present), NOTES=1, BOOKLET=1.
+# ENGINE=reportlab, CLINIC=file.yaml (default: clinic.yaml when present), NOTES=1, BOOKLET=1,
+# FORMATS="pdf brf" (what to make: pdf, html, brf; all three by default).
 
 PYTHON ?= python3
 VENV := .venv
@@ -14,6 +15,7 @@ LANGS ?=
 CLINIC ?= $(wildcard clinic.yaml)
 NOTES ?=
 BOOKLET ?=
+FORMATS ?= pdf html brf
 
 # Values are quoted for the shell, so a folder or file name with spaces (or quotes)
 # works; LEAFLETS and LANGS are lists separated by spaces.
@@ -22,8 +24,9 @@ BUILD_ARGS = $(foreach name,$(LEAFLETS),$(call quote,$(name))) --paper $(call qu
 	--engine $(call quote,$(ENGINE)) --out-dir $(call quote,$(OUT)) \
 	$(foreach lang,$(LANGS),--lang $(call quote,$(lang))) $(if $(CLINIC),--clinic $(call quote,$(CLINIC))) \
 	$(if $(NOTES),--notes) $(if $(BOOKLET),--booklet)
+FORMAT_ARGS = $(foreach format,$(FORMATS),--format $(call quote,$(format)))
 
-.PHONY: all setup system-packages test-packages build preview test test-fast lint docs check list clean \
+.PHONY: all setup system-packages test-packages build site preview test test-fast lint docs check list clean \
 	distclean readme-picture catalogs catalogs-extract catalogs-update
 
 all: build preview
@@ -73,7 +76,12 @@ catalogs: $(MO_FILES)
 # skips every PDF that is already up to date.
 build: setup catalogs
 	$(PY) generate.py check --quiet $(foreach name,$(LEAFLETS),$(call quote,$(name)))
-	$(PY) generate.py build $(BUILD_ARGS)
+	$(PY) generate.py build $(BUILD_ARGS) $(FORMAT_ARGS)
+
+# The web site alone, in build/site/, with the PDFs it links to.
+site: setup catalogs
+	$(PY) generate.py check --quiet $(foreach name,$(LEAFLETS),$(call quote,$(name)))
+	$(PY) generate.py build $(BUILD_ARGS) --format pdf --format html
 
 # Page-1 thumbnails of every PDF and build/index.html listing them.
 preview: build
@@ -106,7 +114,7 @@ readme-picture: build
 	pdftoppm -png -r 50 -f 1 -l 1 -singlefile $(call quote,$(OUT)/focal-dystonia.en.pdf) docs/page1
 	pdftoppm -png -r 50 -f 1 -l 1 -singlefile $(call quote,$(OUT)/focal-dystonia.en.large-print.pdf) docs/page1-large-print
 
-# Removes only what the tool wrote in OUT (the PDFs it recorded, thumbnails, the
+# Removes only what the tool wrote in OUT (the PDFs and braille files it recorded, the web site's files, thumbnails, the
 # gallery page, its record) and its caches; never a folder it did not create.
 clean:
 	@if [ -x $(PY) ]; then $(PY) generate.py clean --out-dir $(call quote,$(OUT)); fi

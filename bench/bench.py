@@ -1,5 +1,5 @@
 """Benchmark leafletpress: overhead over bare WeasyPrint, batch and pool speed-ups, rebuilds, memory, sizes,
-scale, and the ReportLab engine against WeasyPrint."""
+scale, the ReportLab engine against WeasyPrint, and the cost of the web page and braille formats."""
 
 import argparse
 import json
@@ -204,6 +204,74 @@ def measure_engines(work: Path, runs: int) -> dict:
     print(f"  batch (en, es × 2 sizes): weasyprint {weasy:.2f} s  reportlab {report:.2f} s  "
           f"{weasy / report:.1f}×", flush=True)
     return result
+
+
+# ---------------------------------------------------------------- 9. the other formats: html and brf
+
+def measure_formats(work: Path, runs: int) -> dict:
+    """The web page and the braille file of one leaflet × language, in-process and as a build, beside a PDF."""
+    from datetime import date
+
+    from leafletpress.build import render_pdf
+    from leafletpress.formats.braille import render_braille
+    from leafletpress.formats.site import render_page
+    from leafletpress.request import Options
+
+    leaflet = read_leaflet(LEAFLETS / LEAFLET, PROJECT.assets)
+    today = date.today()
+    actions = {}
+    for lang in LANGS:
+        actions[f"html_{lang}"] = lambda lang=lang: clock(lambda: render_page(leaflet, lang, None, set(), today))
+        actions[f"brf_{lang}"] = lambda lang=lang: clock(lambda: render_braille(leaflet, Options(lang)))
+    actions["pdf_en"] = lambda: clock(lambda: render_pdf(leaflet, Options("en"), PROJECT))
+    for action in actions.values():
+        action()  # warm up: imports, tables, fonts
+    times, loads = interleave(dict.fromkeys(actions, runs), actions)
+    result: dict = {"in_process_s": {name: median(values) for name, values in times.items()},
+                    "other_cores": statistics.fmean(value for values in loads.values() for value in values)}
+    for fmt in ("html", "brf"):
+        each = [result["in_process_s"][f"{fmt}_{lang}"] for lang in LANGS]
+        print(f"  in-process {fmt}: " + "  ".join(f"{lang} {t * 1000:.1f} ms" for lang, t in zip(LANGS, each)),
+              flush=True)
+    builds = {}
+    for fmt in ("html", "brf"):
+        def build(fmt=fmt) -> float:
+            out = fresh_dir(work, f"formats-{fmt}")
+            return timed_generate("build", LEAFLET, "--format", fmt, "--out-dir", out)[0]
+        builds[fmt] = build
+    build_times, build_loads = interleave(dict.fromkeys(builds, max(2, runs // 3)), builds)
+    out = fresh_dir(work, "formats-sizes")
+    generate("build", LEAFLET, "--format", "brf,html", "--out-dir", out)
+    result["build_s"] = {fmt: median(values) for fmt, values in build_times.items()}
+    result["build_other_cores"] = statistics.fmean(v for values in build_loads.values() for v in values)
+    result["brf_bytes"] = {lang: (out / f"{LEAFLET}.{lang}.brf").stat().st_size for lang in LANGS}
+    result["brf_pages"] = {lang: (out / f"{LEAFLET}.{lang}.brf").read_bytes().count(b"\f") + 1 for lang in LANGS}
+    result["site_bytes"] = sum(path.stat().st_size for path in (out / "site").rglob("*") if path.is_file())
+    print(f"  builds of {len(LANGS)} languages: html {result['build_s']['html']:.2f} s  "
+          f"brf {result['build_s']['brf']:.2f} s", flush=True)
+    return result
+
+
+def format_rows(formats: dict) -> list:
+    r = formats["in_process_s"]
+    pdf = r["pdf_en"]
+    table = []
+    for fmt, label in (("html", "web page"), ("brf", "braille file")):
+        each = [r[f"{fmt}_{lang}"] for lang in LANGS]
+        table.append((f"9. {label}, in-process, per leaflet × language",
+                      f"{min(each) * 1000:.1f}–{max(each) * 1000:.1f} ms ({pdf / max(each):.0f}× less than "
+                      f"a PDF, {pdf * 1000:.0f} ms)", "—", None, formats["other_cores"]))
+        build = formats["build_s"][fmt]
+        table.append((f"   generate.py build --format {fmt}, {len(LANGS)} languages",
+                      f"{build:.2f} s ({build / len(LANGS) * 1000:.0f} ms per leaflet × language)", "—", None,
+                      formats["build_other_cores"]))
+    sizes = formats["brf_bytes"]
+    table.append(("   braille file sizes (pages of 40 × 25)",
+                  ", ".join(f"{lang} {size / KIB:.1f} KiB ({formats['brf_pages'][lang]} pages)"
+                            for lang, size in sizes.items()), "—", None, None))
+    table.append(("   web site, every file (pages, css, fonts, picture)",
+                  f"{formats['site_bytes'] / KIB:.0f} KiB", "—", None, None))
+    return table
 
 
 # ---------------------------------------------------------------- 2. batch vs a process per PDF
@@ -505,6 +573,8 @@ def rows(results: dict) -> list[Row]:
                       f"{r['ratio']:.1f}× faster ({r['weasyprint_s'] * 1000:.0f} / {r['reportlab_s'] * 1000:.0f} ms)",
                       f"≥ {target}×" if target else "—", r["ratio"] >= target if target else None,
                       r["other_cores"]))
+    if "formats" in results:
+        table += format_rows(results["formats"])
     if "baseline" in results:
         r = results["baseline"]
         each = f"{r['baseline_s'] / r['pdfs']:.3f} / {r['ours_s'] / r['pdfs']:.3f} s"
@@ -540,7 +610,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--baseline", type=Path, metavar="CHECKOUT",
                         help="another checkout of leafletpress (e.g. a git worktree of an older commit) to "
                              "compare the per-PDF batch time with")
+    parser.add_argument("--formats-only", action="store_true",
+                        help="measure only the web page and braille formats (9), added to the results of the last "
+                             "full run in --output")
     args = parser.parse_args(argv)
+    if args.formats_only:
+        return formats_only(args.output, SETTINGS["quick" if args.quick else "full"]["render_runs"])
     mode = "quick" if args.quick else "full"
     settings = SETTINGS[mode]
     started = time.perf_counter()
@@ -562,6 +637,8 @@ def main(argv: list[str] | None = None) -> int:
         results["library"] = measure_library(work, settings["library_sizes"], settings["library_runs"])
         print("7. ReportLab against WeasyPrint", flush=True)
         results["engines"] = measure_engines(work, settings["render_runs"])
+        print("9. web page and braille", flush=True)
+        results["formats"] = measure_formats(work, settings["render_runs"])
         if args.baseline:
             print(f"8. against {args.baseline}", flush=True)
             results["baseline"] = measure_baseline(work, args.baseline.resolve(), settings["batch_runs"])
@@ -575,6 +652,25 @@ def main(argv: list[str] | None = None) -> int:
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
     print(f"\n{mode} run in {results['elapsed_s']:.0f} s; results written to {args.output}")
+    return 0
+
+
+def formats_only(output: Path, runs: int) -> int:
+    """Measure 9 alone and put it into the results of the last full run (its table rewritten)."""
+    results = json.loads(output.read_text()) if output.is_file() else {}
+    with tempfile.TemporaryDirectory(prefix="leafletpress-bench-") as temporary:
+        print("9. web page and braille", flush=True)
+        results["formats"] = measure_formats(Path(temporary), runs)
+    results["formats"]["date"] = datetime.now(UTC).isoformat(timespec="seconds")
+    table = format_rows(results["formats"])
+    results["table"] = [row for row in results.get("table", []) if not row["measure"].startswith("9.")
+                        and row["measure"] not in {m.strip() for m, *_ in table}]
+    results["table"] += [{"measure": m.strip(), "value": v, "target": t, "other_load_cores": load, "result": None}
+                         for m, v, t, p, load in table]
+    print()
+    print("\n".join(table_lines(table)))
+    output.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
+    print(f"\nresults added to {output}")
     return 0
 
 

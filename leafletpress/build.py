@@ -25,7 +25,7 @@ from pathlib import Path
 
 from .cache import Manifest, inputs_digest, read_leaflet_cached
 from .errors import LeafletError, OutputError, SourceError, UnknownName, display
-from .files import made_by_us, refuse_target, write_atomic
+from .files import made_by_us, read_regular, refuse_target, write_atomic
 from .fonts import describe, missing_characters, require_coverage, script_of
 from .model import Clinic, Leaflet
 from .project import Project
@@ -99,11 +99,113 @@ def build(request: BuildRequest, project: Project,
     jobs, skipped = plan(request, leaflets, clinic, project, out_dir, problems)
     if request.output and problems:
         raise problems[0]
-    report = run(jobs, incremental=not request.output, workers=request.jobs, force=request.force,
-                 on_progress=on_progress)
+    report = BuildReport()
+    if "pdf" in request.formats:
+        report = run(jobs, incremental=not request.output, workers=request.jobs, force=request.force,
+                     on_progress=on_progress)
+    if "brf" in request.formats:
+        build_braille(request, leaflets, clinic, project, out_dir, report, on_progress)
+    if "html" in request.formats:
+        build_site(request, leaflets, clinic, out_dir, report, on_progress)
     report.failed[:0] = problems
     report.skipped = skipped
     return report
+
+
+def languages_asked(request: BuildRequest, leaflet: Leaflet) -> list[str]:
+    """The leaflet's languages the request names (every one when none are); a bad name is plan()'s to report."""
+    found = []
+    for asked in request.lang or leaflet.languages:
+        with suppress(LeafletError):
+            lang = resolve_language(leaflet, asked)
+            if lang not in leaflet.unreadable and lang not in found:
+                found.append(lang)
+    return found
+
+
+def build_braille(request: BuildRequest, leaflets: list[Leaflet], clinic: Clinic | None, project: Project,
+                  out_dir: Path, report: BuildReport, on_progress: Callable[[Progress], None] | None) -> None:
+    """A Braille Ready File per leaflet × language beside the PDFs, each rebuilt only when its inputs change."""
+    from .formats.braille import braille_filename, braille_key, render_braille
+
+    today = request.as_of or date.today()
+    todo = [(leaflet, lang) for leaflet in leaflets for lang in languages_asked(request, leaflet)
+            if not request.section or set(request.section) <= set(leaflet.translations[lang].section_ids)]
+    with ExitStack() as held:
+        manifest = open_manifest(out_dir, held)
+        for done, (leaflet, lang) in enumerate(todo, 1):
+            options = Options(lang, sections=tuple(s for s in leaflet.translations[lang].section_ids
+                                                   if s in request.section),
+                              review_overdue=leaflet.provenance.overdue(today), clinic=clinic,
+                              notes=request.notes or bool(request.note), note=request.note)
+            target = out_dir / braille_filename(options, leaflet.id)
+            failures = len(report.failed)
+            try:
+                digest = inputs_digest(leaflet, options, braille_key(lang))
+                recorded = target.name in manifest.pdfs
+                if not request.force and recorded and target.is_file() and manifest.pdfs[target.name] == digest:
+                    report.unchanged.append(target)
+                    continue
+                refuse_target(target, project.protected, recorded=recorded)
+                data = render_braille(leaflet, options)
+                manifest.forget([target.name])
+                write_atomic(target, data)
+                manifest.record(target.name, digest)
+                report.built.append(target)
+            except LeafletError as error:
+                shown = display(target)
+                report.failed.append(error if str(error).startswith(shown) else LeafletError(f"{shown}: {error}"))
+            if on_progress:
+                on_progress(Progress("failed" if len(report.failed) > failures else "built", target, done, len(todo)))
+
+
+def build_site(request: BuildRequest, leaflets: list[Leaflet], clinic: Clinic | None, out_dir: Path,
+               report: BuildReport, on_progress: Callable[[Progress], None] | None) -> None:
+    """The web site in OUT_DIR/site/, linking the PDFs built there; a file is written only when it changes.
+
+    Every file written is recorded (with a digest of its bytes), so `clean`
+    removes it, and a file in site/ the tool did not write is never replaced.
+    """
+    import hashlib
+
+    from .formats.site import site_files
+
+    folder = out_dir / "site"
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        report.failed.append(OutputError(f"{display(folder)}: is a link or not a folder; refusing to write the "
+                                         "web site through it"))
+        return
+    try:
+        files = site_files(leaflets, folder, out_dir, clinic, request.as_of or date.today())
+    except LeafletError as error:
+        report.failed.append(LeafletError(f"{display(folder)}: {error}"))
+        return
+    with ExitStack() as held:
+        manifest = open_manifest(out_dir, held)
+        recorded = {name: digest for name, digest in manifest.site.items() if (folder / name).is_file()}
+        for done, (path, data) in enumerate(files.items(), 1):
+            name, digest = path.relative_to(folder).as_posix(), hashlib.sha256(data).hexdigest()
+            try:
+                if path.is_file() and not path.is_symlink() and path.read_bytes() == data:
+                    report.unchanged.append(path)
+                    recorded[name] = digest
+                    continue
+                if path.exists() or path.is_symlink():
+                    ours = path.is_file() and not path.is_symlink() and \
+                        hashlib.sha256(path.read_bytes()).hexdigest() == recorded.get(name)
+                    if not ours:
+                        raise OutputError(f"{display(path)}: already exists and was not written by leafletpress; "
+                                          "refusing to replace it (move it away, or use another --out-dir)")
+                write_atomic(path, data)
+                recorded[name] = digest
+                report.built.append(path)
+            except LeafletError as error:
+                report.failed.append(error)
+            except OSError as error:
+                report.failed.append(OutputError(f"{display(path)}: cannot write here: {error.strerror}"))
+            if on_progress and path in report.built:
+                on_progress(Progress("built", path, done, len(files)))
+        manifest.record_site(recorded)
 
 
 def refuse_folder(folder: Path, protected: list[Path]) -> None:
@@ -393,13 +495,17 @@ def clean(folder: Path) -> list[Path]:
 
     manifest = Manifest.load(folder)
     removed = [folder / name for name in sorted(manifest.pdfs)
-               if (folder / name).is_file() and not (folder / name).is_symlink() and made_by_us(folder / name)]
-    removed += gallery_files(folder, [folder / name for name in manifest.pdfs])
+               if (folder / name).is_file() and not (folder / name).is_symlink()
+               and (braille_file(folder / name) if name.endswith(".brf") else made_by_us(folder / name))]
+    removed += gallery_files(folder, [folder / name for name in manifest.pdfs if name.endswith(".pdf")])
+    site = site_written(folder, manifest.site)
+    removed += site
     if manifest.path.is_file():
         removed.append(manifest.path)
     try:
         for path in removed:
             path.unlink(missing_ok=True)
+        removed += empty_folders(folder / "site", site)
         for empty in (folder / "thumbnails", folder if manifest.created_folder else None):
             if empty is not None and empty.is_dir() and not empty.is_symlink() and not any(empty.iterdir()):
                 empty.rmdir()
@@ -408,3 +514,41 @@ def clean(folder: Path) -> list[Path]:
         raise OutputError(f"{display(Path(error.filename or folder))}: cannot remove it: {error.strerror}") from None
     return removed
 
+
+
+def braille_file(path: Path) -> bool:
+    """Whether a recorded .brf still holds braille only (ASCII braille, newlines, form feeds), as written."""
+    from .formats.braille import BRF_CHARACTERS
+
+    try:
+        return set(read_regular(path, 16 * 1024 * 1024).decode("ascii")) <= BRF_CHARACTERS
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def site_written(folder: Path, recorded: dict[str, str]) -> list[Path]:
+    """The site's files the tool recorded that still hold the bytes it wrote."""
+    import hashlib
+
+    site = folder / "site"
+    if site.is_symlink():
+        return []
+    found = []
+    for name, digest in sorted(recorded.items()):
+        path = site / name
+        if path.is_file() and not any(p.is_symlink() for p in (path, *path.parents) if p.is_relative_to(site)) \
+                and hashlib.sha256(path.read_bytes()).hexdigest() == digest:
+            found.append(path)
+    return found
+
+
+def empty_folders(site: Path, files: list[Path]) -> list[Path]:
+    """The folders in site/ (site/ too) that held files just removed and are now empty, removed."""
+    removed = []
+    folders = sorted({parent for path in files for parent in path.parents if parent.is_relative_to(site)},
+                     key=lambda p: len(p.parts), reverse=True)
+    for empty in folders:
+        if empty.is_dir() and not empty.is_symlink() and not any(empty.iterdir()):
+            empty.rmdir()
+            removed.append(empty)
+    return removed

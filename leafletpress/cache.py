@@ -222,8 +222,10 @@ class Manifest:
     build rebuilds), never as an error.
     """
 
-    def __init__(self, folder: Path, pdfs: dict[str, str] | None = None, created_folder: bool = False):
+    def __init__(self, folder: Path, pdfs: dict[str, str] | None = None, created_folder: bool = False,
+                 site: dict[str, str] | None = None):
         self.folder, self.pdfs, self.created_folder = folder, dict(pdfs or {}), created_folder
+        self.site = dict(site or {})  # the web site's files (site/…): the SHA-256 of the bytes written
 
     @property
     def path(self) -> Path:
@@ -235,14 +237,23 @@ class Manifest:
             data = json.loads(read_regular(folder / MANIFEST, MAX_CACHE))
         except (OSError, ValueError, RecursionError):
             return cls(folder, created_folder=not folder.exists())
+        site: dict = {}
         if isinstance(data, dict) and data.get("format") == FORMAT:
             pdfs, created = data.get("pdfs"), data.get("created_folder") is True
+            site = data["site"] if isinstance(data.get("site"), dict) else {}
         else:  # the first format: a plain mapping of names to digests
             pdfs, created = data, False
         if not isinstance(pdfs, dict):
             return cls(folder)
         return cls(folder, {name: digest for name, digest in pdfs.items()
-                            if plain_pdf_name(name) and isinstance(digest, str)}, created)
+                            if plain_pdf_name(name) and isinstance(digest, str)}, created,
+                   {name: digest for name, digest in site.items() if site_file_name(name) and isinstance(digest, str)})
+
+    def record_site(self, files: dict[str, str]) -> None:
+        """The site's files as written now (relative name: SHA-256), in place of those recorded before."""
+        if files != self.site:
+            self.site = dict(files)
+            self.save()
 
     def record(self, name: str, digest: str) -> None:
         self.pdfs[name] = digest
@@ -257,7 +268,7 @@ class Manifest:
 
     def save(self) -> None:
         data = {"format": FORMAT, "generator": "leafletpress", "created_folder": self.created_folder,
-                "pdfs": self.pdfs}
+                "pdfs": self.pdfs, **({"site": self.site} if self.site else {})}
         try:
             write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True).encode())
         except OutputError:  # a full disk: no record at all is true, an old one might not be
@@ -267,8 +278,13 @@ class Manifest:
 
 
 def plain_pdf_name(name) -> bool:
-    """A file name of a PDF in the folder itself: no path, no hidden file."""
-    return isinstance(name, str) and bool(re.fullmatch(r"[^/\\\x00.][^/\\\x00]*\.pdf", name))
+    """A file name of a PDF (or a braille file) in the folder itself: no path, no hidden file."""
+    return isinstance(name, str) and bool(re.fullmatch(r"[^/\\\x00.][^/\\\x00]*\.(pdf|brf)", name))
+
+
+def site_file_name(name) -> bool:
+    """A file's name inside site/: parts joined by '/', none empty, hidden, '..' or with a backslash."""
+    return isinstance(name, str) and bool(re.fullmatch(r"[^/\\\x00.][^/\\\x00]*(/[^/\\\x00.][^/\\\x00]*)*", name))
 
 
 # --- Digests -------------------------------------------------------------------------------------

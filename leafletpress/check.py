@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from .errors import LeafletError, SourceError, display
+from .fonts import describe
 from .model import Leaflet, Translation
 from .project import Project
 from .read import METADATA_FILE, find_leaflet, language_files, leaflet_ids, source_hash
@@ -271,6 +272,7 @@ def check_leaflet(folder: Path, project: Project, report: CheckReport, today: da
         for lang in leaflet.languages:
             translation = leaflet.translations[lang]
             findings += check_translation(leaflet, translation)
+            findings += check_braille(leaflet, translation)
             findings += check_readability(translation, scores)
     report.findings += merge(findings)
 
@@ -337,6 +339,38 @@ def check_printable(leaflet: Leaflet, translation: Translation) -> list[Finding]
         require_coverage(document.printed_text(), translation.lang, list(document.sources))
     except SourceError as error:
         findings.append(from_error(error, translation.path, "missing-glyph"))
+    return findings
+
+
+def check_braille(leaflet: Leaflet, translation: Translation) -> list[Finding]:
+    """Where the braille (build --format brf) can't say what the PDF says: no table for the language, an
+    uncontracted or sound-spelled table, bold the table can't mark, a character it has no braille for."""
+    from .formats import braille
+
+    path = translation.path
+
+    def warn(code: str, message: str) -> Finding:
+        return Finding(path, None, WARNING, code, f"braille: {message}")
+    try:
+        table = braille.table_for(translation.lang)
+        document = braille.braille_document(leaflet, Options(translation.lang))
+        missing = braille.without_braille(translation.lang, braille.braille_text(document))
+        bold = any(run.strong for section in translation.sections for block in section.blocks
+                   for runs in getattr(block, "items", (getattr(block, "runs", ()),)) for run in runs)
+        carries_bold = braille.carries_bold(translation.lang)
+    except LeafletError as error:
+        return [warn("braille", str(error))]
+    findings = []
+    if table.caveat:
+        findings.append(warn("braille-caveat", f"{table.name} ({table.file}): {table.caveat}"))
+    elif not table.contracted:
+        findings.append(warn("braille-uncontracted", f"liblouis has no contracted braille for "
+                             f"{translation.lang!r}: the braille file is uncontracted ({table.name})"))
+    if bold and not carries_bold:
+        findings.append(warn("braille-bold", f"{table.name} ({table.file}) does not mark bold text: what the "
+                             "PDF sets in bold reads as plain text in braille"))
+    findings += [warn("braille-character", f"{table.name} ({table.file}) has no braille for {describe(ch)}: "
+                      "no braille file can be made until it is written another way") for ch in missing]
     return findings
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from . import __version__
 from .errors import LeafletError, OutputError, display, printable
 from .project import Project
-from .request import ENGINES, BuildRequest
+from .request import ENGINES, FORMATS, BuildRequest
 from .style import PAPERS
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -39,10 +39,10 @@ def parser(prog: str = "generate.py") -> argparse.ArgumentParser:
     commands = top.add_subparsers(dest="command", required=True, parser_class=Parser)
     defaults = BuildRequest()
 
-    build = commands.add_parser("build", help="build PDFs", description=(
-        "Build PDFs. With no LEAFLET, every leaflet; with no --lang, every language; "
-        "with no --large-print, both the standard and the large-print PDF. "
-        "PDFs that are already up to date are left alone."))
+    build = commands.add_parser("build", help="build PDFs, the web site and braille", description=(
+        "Build PDFs (and, with --format, the accessible web site and braille files). With no LEAFLET, "
+        "every leaflet; with no --lang, every language; with no --large-print, both the standard and the "
+        "large-print PDF. Files that are already up to date are left alone."))
     build.add_argument("leaflets", nargs="*", metavar="LEAFLET", help="leaflet id (its folder under leaflets/)")
     build.add_argument("--lang", action="append", metavar="CODE",
                        help="language code, e.g. en (repeatable; default: every language)")
@@ -69,6 +69,10 @@ def parser(prog: str = "generate.py") -> argparse.ArgumentParser:
                             "unless --lang / --large-print say otherwise); never over a source or a file "
                             "leafletpress did not make")
     where.add_argument("--out-dir", type=path_argument, metavar="DIR", help="folder for the PDFs (default: build/)")
+    build.add_argument("--format", action="append", metavar="|".join(FORMATS), dest="formats",
+                       help="what to make (repeatable, or a comma list; default: pdf): pdf; html, the web site "
+                            "in OUT_DIR/site/; brf, a braille file (Braille Ready File) per leaflet and language "
+                            "beside the PDFs")
     build.add_argument("--force", action="store_true", help="rebuild even what is up to date")
     build.add_argument("--jobs", "-j", type=int, metavar="N", help="worker processes (default: one per core)")
     build.add_argument("--as-of", type=iso_date, metavar="YYYY-MM-DD",
@@ -97,9 +101,10 @@ def parser(prog: str = "generate.py") -> argparse.ArgumentParser:
     preview.set_defaults(handler=do_preview)
 
     cleaning = commands.add_parser("clean", help="remove what the tool wrote in a build folder", description=(
-        "Remove the PDFs a build recorded in the folder (only those still made by leafletpress), their "
-        "thumbnails, the gallery page and the record itself; the folder too when the build created it and "
-        "nothing else is left. Nothing else is ever removed."))
+        "Remove the PDFs and braille files a build recorded in the folder (only those still made by "
+        "leafletpress), their thumbnails, the gallery page, the web site's files that still hold what the "
+        "build wrote, and the record itself; the folder too when the build created it and nothing else is "
+        "left. Nothing else is ever removed."))
     cleaning.add_argument("--out-dir", type=path_argument, metavar="DIR", help="the build folder (default: build/)")
     cleaning.set_defaults(handler=do_clean)
 
@@ -117,6 +122,13 @@ def path_argument(text: str) -> Path:
     if not text.strip():
         raise argparse.ArgumentTypeError("an empty name; give a file or folder")
     return Path(text)
+
+
+def format_list(given: list[str] | None) -> tuple[str, ...]:
+    """--format pdf --format brf, or --format pdf,brf: each format once, in the order given."""
+    if not given:
+        return BuildRequest().formats
+    return tuple(dict.fromkeys(name.strip().lower() for text in given for name in text.split(",")))
 
 
 def iso_date(text: str) -> date:
@@ -177,7 +189,7 @@ def do_build(args, project: Project) -> int:
         leaflets=tuple(args.leaflets), lang=tuple(args.lang or ()), large_print=args.large_print,
         section=tuple(args.section or ()), paper=args.paper, clinic=args.clinic, notes=args.notes,
         note=args.note, booklet=args.booklet, engine=args.engine, output=args.output, out_dir=args.out_dir,
-        force=args.force, jobs=args.jobs, as_of=args.as_of)
+        force=args.force, jobs=args.jobs, as_of=args.as_of, formats=format_list(args.formats))
     bar = ProgressBar(sys.stdout)
     report = build(request, project, on_progress=bar.step)
     bar.done()

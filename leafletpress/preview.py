@@ -41,6 +41,31 @@ class Entry:
         return round(self.pdf.stat().st_size / 1024)
 
 
+@dataclass(frozen=True)
+class OtherFormat:
+    """A leaflet in one language in another format: its web page or a braille file."""
+
+    path: Path
+    label: str
+
+
+def other_formats(folder: Path, leaflet: Leaflet, lang: str) -> list[OtherFormat]:
+    """The web page (site/LEAFLET/LANG/) and the braille files of a leaflet in a language, where built."""
+    from .formats.site import page_path
+
+    found = []
+    page = folder / "site" / page_path(leaflet.id, lang)
+    if page.is_file() and not page.is_symlink():
+        found.append(OtherFormat(page, "Web page"))
+    for brf in sorted(folder.glob(f"{leaflet.id}.{lang}*.brf")):
+        words = labels(brf.name.removesuffix(".brf") + ".pdf", leaflet)
+        if words and words[0] == lang and brf.is_file() and not brf.is_symlink():
+            kind = [word for word in words[1] if word != "Standard print"]
+            size = max(1, round(brf.stat().st_size / 1024))
+            found.append(OtherFormat(brf, " · ".join(["Braille (BRF)", *kind, f"{size} KB"])))
+    return found
+
+
 def labels(name: str, leaflet: Leaflet) -> tuple[str, tuple[str, ...]] | None:
     """The language and the labels a PDF's file name stands for, or None if it is not this leaflet's."""
     found = describe(name)
@@ -148,13 +173,19 @@ def write_index(folder: Path, leaflets: list[Leaflet]) -> tuple[bool, list[Path]
     by_leaflet: dict[str, dict[str, list[Entry]]] = {}
     for entry in entries:
         by_leaflet.setdefault(entry.leaflet.id, {}).setdefault(entry.lang, []).append(entry)
-    groups = [(leaflet, {lang: sorted(by_leaflet[leaflet.id][lang], key=variant_order)
-                         for lang in leaflet.languages if lang in by_leaflet[leaflet.id]})
-              for leaflet in leaflets if leaflet.id in by_leaflet]
+    formats = {(leaflet.id, lang): other_formats(folder, leaflet, lang)
+               for leaflet in leaflets for lang in leaflet.languages}
+    groups = [(leaflet, {lang: sorted(by_leaflet.get(leaflet.id, {}).get(lang, []), key=variant_order)
+                         for lang in leaflet.languages
+                         if lang in by_leaflet.get(leaflet.id, {}) or formats[leaflet.id, lang]})
+              for leaflet in leaflets]
+    groups = [(leaflet, languages) for leaflet, languages in groups if languages]
+    site = folder / "site" / "index.html"
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     page = env.get_template("index.html").render(
         groups=groups, language_name=gallery_language, direction=direction, count=len(entries), version=__version__,
+        formats=formats, site=site if site.is_file() and not site.is_symlink() else None,
         relative=lambda p: quote(p.relative_to(folder).as_posix()))
     stylesheet = (TEMPLATES / "gallery.css").read_text(encoding="utf-8")
     ours = gallery_files(folder, [])

@@ -20,6 +20,9 @@ from .style import BOOKLET_PAGES, NARROW_PAGE, PAPERS, PRINT_SIZES, STYLES, Pape
 
 ENGINES = ("weasyprint", "reportlab")
 
+#: What `build --format` makes: PDFs, the accessible web site (site/), Braille Ready Files (.brf).
+FORMATS = ("pdf", "html", "brf")
+
 #: The scripts each engine lays out correctly. ReportLab 5 has no per-glyph font
 #: fallback, can't use the CFF-based Noto CJK fonts, and puts mixed Arabic and
 #: Latin text in the wrong order: it is refused those languages.
@@ -66,6 +69,8 @@ class BuildRequest:
     """Worker processes; one per core when not given."""
     as_of: date | None = None
     """Build as if today were this date (review-overdue notices)."""
+    formats: tuple[str, ...] = ("pdf",)
+    """What to make: pdf, html (the web site in OUT_DIR/site/) and brf (braille beside the PDFs)."""
 
     def __post_init__(self):
         if self.engine not in ENGINES:
@@ -80,6 +85,13 @@ class BuildRequest:
         if self.output is not None and self.out_dir is not None:
             raise LeafletError("--output and --out-dir can't be used together")
         check_note(self.note)
+        for name in self.formats:
+            if name not in FORMATS:
+                raise UnknownName("format", name, FORMATS)
+        if not self.formats:
+            raise LeafletError(f"--format names nothing to make; choose from {', '.join(FORMATS)}")
+        if self.output is not None and self.formats != ("pdf",):
+            raise LeafletError("--output writes one PDF; --format html and brf write into --out-dir")
 
     @property
     def print_sizes(self) -> list[bool]:

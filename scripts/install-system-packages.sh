@@ -4,11 +4,13 @@
 #   sh scripts/install-system-packages.sh test   what the tests need besides
 # WeasyPrint lays text out with Pango and HarfBuzz; without libharfbuzz-subset0
 # it falls back to a font subsetter several times slower. Chinese is printed
-# with Noto Sans CJK SC from fonts-noto-cjk. The tests open build/index.html in
-# headless Chromium.
+# with Noto Sans CJK SC from fonts-noto-cjk. Braille (build --format brf) is
+# translated by liblouis (liblouis20) with its tables (liblouis-data). The tests
+# open build/index.html in headless Chromium.
 set -eu
 
-packages="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig fonts-noto-cjk"
+packages="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig fonts-noto-cjk \
+    liblouis20 liblouis-data"
 if [ "${1:-}" = "test" ]; then
     packages="chromium"
 fi

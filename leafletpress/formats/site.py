@@ -104,6 +104,18 @@ def stylesheet() -> str:
 def write_site(leaflets: list[Leaflet], folder: Path, pdf_folder: Path | None = None,
                clinic: Clinic | None = None, today: date | None = None) -> list[Path]:
     """Every page, the index, stylesheet, pictures and PDFs into folder; the files that changed."""
+    changed = []
+    for path, data in site_files(leaflets, folder, pdf_folder, clinic, today).items():
+        if path.is_file() and path.read_bytes() == data:
+            continue
+        write_atomic(path, data)
+        changed.append(path)
+    return changed
+
+
+def site_files(leaflets: list[Leaflet], folder: Path, pdf_folder: Path | None = None,
+               clinic: Clinic | None = None, today: date | None = None) -> dict[Path, bytes]:
+    """Every file of the site, by where it goes in folder, with its bytes."""
     today = today or date.today()
     pdfs = {path.name: path for path in sorted(pdf_folder.glob("*.pdf"))} if pdf_folder else {}
     files: dict[Path, bytes] = {folder / "index.html": render_index(leaflets).encode(),
@@ -119,13 +131,7 @@ def write_site(leaflets: list[Leaflet], folder: Path, pdf_folder: Path | None = 
             files[folder / "assets" / figure.path.name] = figure.path.read_bytes()
     for face in WEB_FONTS:  # the pages' own typefaces, so no reader gets a lesser one (SIL Open Font Licence)
         files[folder / "fonts" / face.path.name] = face.path.read_bytes()
-    changed = []
-    for path, data in files.items():
-        if path.is_file() and path.read_bytes() == data:
-            continue
-        write_atomic(path, data)
-        changed.append(path)
-    return changed
+    return files
 
 
 def figures(leaflet: Leaflet) -> list[Figure]:

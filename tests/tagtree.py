@@ -208,3 +208,31 @@ def artifact_text_pages(path: Path) -> list[str]:
     with pdfplumber.open(path) as pdf:
         return ["".join(char["text"] for char in page.chars if char.get("tag") == "Artifact")
                 for page in pdf.pages]
+
+
+def element_texts(path: Path, wanted: str) -> list[str]:
+    """The text each structure element of this type marks, as a screen reader reads it, in document order."""
+    import pdfplumber
+    drawn: dict[tuple[int, int], str] = {}
+    with pdfplumber.open(path) as document:
+        for page in document.pages:
+            for char in page.chars:
+                if char.get("mcid") is not None:
+                    key = (page.page_number - 1, char["mcid"])
+                    drawn[key] = drawn.get(key, "") + char["text"]
+    with pikepdf.open(path) as pdf:
+        pages = {page.objgen: number for number, page in enumerate(pdf.pages)}
+
+        def text(element) -> str:
+            parts = []
+            for kid in kids(element):
+                if isinstance(kid, int):
+                    parts.append(drawn.get((pages[element.Pg.objgen], kid), ""))
+                elif isinstance(kid, Dictionary) and kid.get("/Type") == Name("/MCR"):
+                    page = kid.Pg if "/Pg" in kid else element.Pg
+                    parts.append(drawn.get((pages[page.objgen], int(kid.MCID)), ""))
+                elif is_element(kid):
+                    parts.append(text(kid))
+            return "".join(parts)
+        return [" ".join(text(element).split()) for element in elements(pdf.Root.StructTreeRoot)
+                if role(element) == wanted]

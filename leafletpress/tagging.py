@@ -111,12 +111,8 @@ def reachable_elements(root) -> set[tuple[int, int]]:
     return {element.objgen for element in elements(root)}
 
 
-def origin(element) -> str | None:
-    return str(element[ORIGIN]) if ORIGIN in element else None
-
-
 def html_tag(element) -> str:
-    return origin(element).split(" ", 1)[1] if ORIGIN in element else ""
+    return str(element[ORIGIN]).split(" ", 1)[1] if ORIGIN in element else ""
 
 
 # --- Footers -------------------------------------------------------------------------------------------
@@ -144,16 +140,17 @@ def rewrite_marks(pdf, page, artifacts: set[int]) -> dict[int, int]:
     """Mark the page's content with these MCIDs as pagination artifacts; number the others from 0."""
     instructions = pikepdf.parse_content_stream(page)
     numbers: dict[int, int] = {}
-    for index, (operands, operator) in enumerate(instructions):
+    for index, instruction in enumerate(instructions):
+        operands, operator = instruction.operands, instruction.operator
         if str(operator) != "BDC" or not isinstance(operands[1], Dictionary) or "/MCID" not in operands[1]:
             continue
         mcid = int(operands[1].MCID)
         if mcid in artifacts:
-            operands = [Name("/Artifact"), PAGINATION]
+            marked = [Name("/Artifact"), PAGINATION]
         else:
             numbers[mcid] = len(numbers)
-            operands = [operands[0], Dictionary(MCID=numbers[mcid])]
-        instructions[index] = pikepdf.ContentStreamInstruction(operands, operator)
+            marked = [operands[0], Dictionary(MCID=numbers[mcid])]
+        instructions[index] = pikepdf.ContentStreamInstruction(marked, operator)
     if artifacts or any(old != new for old, new in numbers.items()):
         page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))
     return numbers
@@ -249,7 +246,7 @@ def drop_empty(node) -> None:
 
 def renumber(element, renumbered: dict[int, dict[int, int]], pages: dict) -> None:
     """The element's MCIDs as the pages number them now."""
-    own_page = pages[element.Pg.objgen] if "/Pg" in element else None
+    own_page = pages[element.Pg.objgen] if "/Pg" in element else -1
     found = []
     for kid in kids(element):
         if isinstance(kid, int):
@@ -267,7 +264,7 @@ def write_parent_tree(pdf, root, document, pages: dict) -> None:
     marks: dict[int, dict[int, Dictionary]] = {number: {} for number in range(len(pdf.pages))}
     annotations: list[tuple[Dictionary, Dictionary]] = []
     for element in elements(document):
-        own_page = pages[element.Pg.objgen] if "/Pg" in element else None
+        own_page = pages[element.Pg.objgen] if "/Pg" in element else -1
         for kid in kids(element):
             if isinstance(kid, int):
                 marks[own_page][kid] = element

@@ -101,7 +101,7 @@ def element_problems(pdf) -> list[str]:
             found.append(f"an /LI holding {children}, not [Lbl, LBody]")
         if name == "Figure" and not str(element.get("/Alt", "")).strip():
             found.append("a /Figure without /Alt")
-        private = [str(key) for key in element.keys() if str(key) not in STANDARD_KEYS]
+        private = [str(key) for key in element if str(key) not in STANDARD_KEYS]
         if private:
             found.append(f"/{name} with keys {private}")
     return found

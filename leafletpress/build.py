@@ -324,7 +324,7 @@ def render_pdf(leaflet: Leaflet, options: Options, project: Project) -> bytes:
     pdf = render(document, options.engine, project)
     if options.booklet:
         from .booklet import impose
-        pdf = impose(pdf, options.sheet)
+        pdf = impose(pdf, options.sheet, right_to_left=document.direction == "rtl")
     if not pdf.startswith(b"%PDF-") or b"%%EOF" not in pdf[-1024:]:
         raise OutputError("the engine produced no complete PDF; nothing written")
     return pdf

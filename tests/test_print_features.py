@@ -153,3 +153,45 @@ def test_page_numbers_are_artifacts_and_tags_survive(branded):
         assert pdf.Root.MarkInfo.Marked
     tags = {tag for _, tag in structure(branded)}
     assert {"/H1", "/H2", "/Figure", "/L"} <= tags
+
+
+def test_booklet_keeps_title_language_and_metadata(build_one):
+    plain, booklet = build_one("focal-dystonia", "--paper", "a5"), build_one("focal-dystonia", "--booklet")
+    with pikepdf.open(plain) as source, pikepdf.open(booklet) as imposed:
+        assert str(imposed.Root.Lang) == str(source.Root.Lang) == "en"
+        assert str(imposed.docinfo.Title) == str(source.docinfo.Title) == EN.title
+        assert bool(imposed.Root.ViewerPreferences.DisplayDocTitle)
+        assert "/Direction" not in imposed.Root.ViewerPreferences
+        xmp = imposed.Root.Metadata.read_bytes().decode()
+        assert xmp == source.Root.Metadata.read_bytes().decode().replace(
+            '<rdf:Description rdf:about="" pdfuaid:part="1"/>', "")  # untagged: it claims no PDF/UA
+        assert f"<rdf:li xml:lang=\"x-default\">{EN.title}</rdf:li>" in xmp
+
+
+def test_arabic_booklet_is_bound_on_the_right(build_one):
+    from leafletpress.booklet import saddle_order
+
+    plain = build_one("focal-dystonia", "--lang", "ar", "--paper", "a5")
+    booklet = build_one("focal-dystonia", "--lang", "ar", "--booklet")
+    with pdfplumber.open(plain) as source:
+        source_words = [set(page.extract_text().split()) for page in source.pages]
+    with pikepdf.open(booklet) as imposed:
+        assert str(imposed.Root.Lang) == "ar" and imposed.Root.ViewerPreferences.Direction == "/R2L"
+
+    def source_page(half) -> int | None:
+        words = set((half.extract_text() or "").split())
+        if not words:
+            return None  # a blank page padding the booklet
+        overlap = [len(words & page) / len(words | page) for page in source_words]
+        assert max(overlap) > 0.9
+        return overlap.index(max(overlap))
+
+    with pdfplumber.open(booklet) as document:
+        found = [tuple(source_page(side.crop(box)) for box in (
+            (0, 0, side.width / 2, side.height), (side.width / 2, 0, side.width, side.height)))
+            for side in document.pages]
+    pages = len(source_words)
+    expected = [tuple(index if index < pages else None for index in side)
+                for side in saddle_order(-(-pages // 4) * 4, right_to_left=True)]
+    assert found == expected
+    assert found[0][0] == 0  # the first page on the left of the outer sheet: it folds to the front, spine right

@@ -212,6 +212,11 @@ def test_saddle_stitch_order():
     assert saddle_order(8) == [(7, 0), (1, 6), (5, 2), (3, 4)]
 
 
+def test_right_to_left_saddle_order_is_mirrored():
+    assert saddle_order(4, right_to_left=True) == [(0, 3), (2, 1)]
+    assert saddle_order(8, right_to_left=True) == [(0, 7), (6, 1), (2, 5), (4, 3)]
+
+
 def test_unknown_name_suggests_the_closest():
     assert str(UnknownName("section", "treatmnt", ["overview", "treatment"])) == \
         "unknown section 'treatmnt'; valid: overview, treatment; did you mean 'treatment'?"

@@ -20,6 +20,7 @@ from ..fetch import LocalFetcher
 from ..fonts import font_folders
 from ..pages import FILL_TARGET
 from ..project import TEMPLATES, Project
+from ..tagging import mend_tree, origins_recorded
 from ..templating import page_css, render_html
 
 PDF_VARIANT = "pdf/ua-1"
@@ -28,7 +29,14 @@ MOVES = 6  # at most so many moves, each costing one more layout, tried only whe
 
 def render(document: Document, project: Project) -> bytes:
     with weasyprint_problems():
-        return paginate(document, project)[1].write_pdf(pdf_variant=PDF_VARIANT)
+        return write(paginate(document, project)[1])
+
+
+def write(pages) -> bytes:
+    """The laid-out pages as a PDF, its tag tree mended where WeasyPrint 70 writes it per page."""
+    with origins_recorded():
+        pdf = pages.write_pdf(pdf_variant=PDF_VARIANT)
+    return mend_tree(pdf)
 
 
 def paginate(document: Document, project: Project):
@@ -70,7 +78,7 @@ def search(document: Document, fonts_cache, url_fetcher):
 def render_document(html: str, css: str, url_fetcher: LocalFetcher) -> bytes:
     """HTML and CSS to PDF bytes; a refused URL or a WeasyPrint error stops the build."""
     with weasyprint_problems():
-        return lay_out(html, css, url_fetcher).write_pdf(pdf_variant=PDF_VARIANT)
+        return write(lay_out(html, css, url_fetcher))
 
 
 @cache

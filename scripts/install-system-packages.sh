@@ -5,12 +5,13 @@
 # WeasyPrint lays text out with Pango and HarfBuzz; without libharfbuzz-subset0
 # it falls back to a font subsetter several times slower. Chinese is printed
 # with Noto Sans CJK SC from fonts-noto-cjk. The tests open build/index.html in
-# headless Chromium.
+# headless Chromium, and draw the PDFs with Poppler, MuPDF and Ghostscript (and
+# pdfium, from pip) to see that every viewer and printer draws the same page.
 set -eu
 
 packages="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig fonts-noto-cjk"
 if [ "${1:-}" = "test" ]; then
-    packages="chromium"
+    packages="chromium poppler-utils mupdf-tools ghostscript"
 fi
 
 missing=""

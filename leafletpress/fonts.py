@@ -163,24 +163,31 @@ def subset_font(face: Face, characters: str, target: Path) -> None:
     options.notdef_outline = True
     from .errors import RenderError, display
 
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    temporary: Path | None = None
     try:
         with TTFont(face.path, fontNumber=face.index, recalcTimestamp=False) as font:
             subsetter = subset.Subsetter(options)
             subsetter.populate(text=characters)
             subsetter.subset(font)
             renumbered = identity_cids(font)
-            for attempt in range(3):  # `make clean` may remove the folder while another build runs
-                try:
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    temporary.write_bytes(renumbered)
-                    os.replace(temporary, target)  # another worker may have written the same: same bytes
-                    break
-                except FileNotFoundError:
-                    if attempt == 2:
-                        raise
+        for attempt in range(3):  # `make clean` may remove the folder while another build runs
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                # A name no other writer can hold, not even one with the same process id in
+                # another container sharing the folder: two writes never meet in one file.
+                handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+                temporary = Path(name)
+                with os.fdopen(handle, "wb") as stream:
+                    stream.write(renumbered)
+                os.chmod(temporary, 0o644)
+                os.replace(temporary, target)  # another worker may have written the same: same bytes
+                break
+            except FileNotFoundError:
+                if attempt == 2:
+                    raise
     except OSError as error:  # a full disk or a folder that can't be written: no half font is left
-        temporary.unlink(missing_ok=True)
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
         raise RenderError(f"{display(target)}: cannot write a subset of {face.family}: "
                           f"{error.strerror or error}") from None
 

@@ -17,6 +17,12 @@ from the whole 65,000-glyph font each PDF would carry tens of thousands of
 empty glyph slots (about 375 KB). The subsets are kept in the project's
 .cache/fonts/, or, where that can't be written, in a folder private to the
 process; a kept subset is used only when it still covers every character.
+
+Noto Sans CJK's CFF is CID-keyed: its charset gives each glyph a CID, and
+after subsetting glyph 514 may still hold CID 15808. WeasyPrint writes glyph
+numbers as CIDs (Identity), which Poppler takes as glyph numbers but MuPDF and
+Ghostscript look up through the charset: they drew nothing, or .notdef boxes.
+So each subset is renumbered so that glyph i is CID i (identity_cids).
 """
 
 import atexit
@@ -32,6 +38,7 @@ import fontpkg_atkinson_hyperlegible
 import fontpkg_ibm_plex_sans_arabic
 
 CJK_FOLDER = Path("/usr/share/fonts/opentype/noto")
+SUBSET_FORMAT = 2  # in the name of every kept subset: 2 = CIDs renumbered to glyph ids
 GENERATED = "\u2022\u00a0"  # printed by the stylesheet, not the text: list bullets, no-break spaces
 
 
@@ -121,7 +128,7 @@ def font_file(face: Face, text: str, cache: Path | None) -> Path:
     if face.packaged:
         return face.path
     characters = "".join(sorted(set(text) | set(map(chr, range(0x20, 0x7F))) | set(GENERATED)))
-    key = hashlib.sha256(f"{face.path}:{face.index}:{characters}".encode()).hexdigest()[:16]
+    key = hashlib.sha256(f"{SUBSET_FORMAT}:{face.path}:{face.index}:{characters}".encode()).hexdigest()[:16]
     target = subset_folder(cache) / f"{face.path.stem}-{face.index}-{key}.otf"
     if not covers(target, characters, face):
         subset_font(face, characters, target)
@@ -156,25 +163,59 @@ def subset_font(face: Face, characters: str, target: Path) -> None:
     options.notdef_outline = True
     from .errors import RenderError, display
 
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    temporary: Path | None = None
     try:
         with TTFont(face.path, fontNumber=face.index, recalcTimestamp=False) as font:
             subsetter = subset.Subsetter(options)
             subsetter.populate(text=characters)
             subsetter.subset(font)
-            for attempt in range(3):  # `make clean` may remove the folder while another build runs
-                try:
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    font.save(temporary)
-                    os.replace(temporary, target)  # another worker may have written the same: same bytes
-                    break
-                except FileNotFoundError:
-                    if attempt == 2:
-                        raise
+            renumbered = identity_cids(font)
+        for attempt in range(3):  # `make clean` may remove the folder while another build runs
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                # A name no other writer can hold, not even one with the same process id in
+                # another container sharing the folder: two writes never meet in one file.
+                handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+                temporary = Path(name)
+                with os.fdopen(handle, "wb") as stream:
+                    stream.write(renumbered)
+                os.chmod(temporary, 0o644)
+                os.replace(temporary, target)  # another worker may have written the same: same bytes
+                break
+            except FileNotFoundError:
+                if attempt == 2:
+                    raise
     except OSError as error:  # a full disk or a folder that can't be written: no half font is left
-        temporary.unlink(missing_ok=True)
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
         raise RenderError(f"{display(target)}: cannot write a subset of {face.family}: "
                           f"{error.strerror or error}") from None
+
+
+def identity_cids(font) -> bytes:
+    """The font's bytes with every glyph of a CID-keyed CFF renumbered so that its CID is its glyph id.
+
+    Only the CFF charset changes: the other tables refer to glyphs by number,
+    so they are copied as they are, from a fresh reading of the saved font.
+    """
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    saved = io.BytesIO()
+    font.save(saved)
+    if "CFF " not in font or not hasattr(font["CFF "].cff.topDictIndex[0], "ROS"):
+        return saved.getvalue()
+    with TTFont(io.BytesIO(saved.getvalue()), recalcBBoxes=False, recalcTimestamp=False) as fresh:
+        top = fresh["CFF "].cff.topDictIndex[0]
+        names = [".notdef"] + [f"cid{cid:05d}" for cid in range(1, len(top.charset))]
+        char_strings = top.CharStrings.charStrings  # name -> index in the CharStrings INDEX
+        renamed = {new: char_strings[old] for old, new in zip(top.charset, names)}
+        top.charset, top.CharStrings.charStrings, top.CIDCount = names, renamed, len(names)
+        fresh.setGlyphOrder(names)
+        result = io.BytesIO()
+        fresh.save(result)
+    return result.getvalue()
 
 
 @cache

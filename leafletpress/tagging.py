@@ -73,6 +73,7 @@ def mend_tree(pdf_bytes: bytes) -> bytes:
         join_halves(document)
         for element in list(elements(document)):
             retag(element)
+        lift_link_objects(document)
         drop_empty(document)
         for element in elements(document):
             renumber(element, renumbered, pages)
@@ -224,6 +225,25 @@ def pair_terms(definition_list) -> None:
         else:
             paired.append(item)
     definition_list.K = Array(paired)
+
+
+def lift_link_objects(document) -> None:
+    """An annotation WeasyPrint made for an element inside a link (a span in an address) goes to that Link.
+
+    Its own element would otherwise hold a link that no Link element names.
+    """
+    for element in list(elements(document)):
+        if element.get("/S") == Name("/Link"):
+            continue
+        link = element.get("/P")
+        while link is not None and "/S" in link and link.get("/S") != Name("/Link"):
+            link = link.get("/P")
+        if link is None or link.get("/S") != Name("/Link"):
+            continue
+        moved = [kid for kid in kids(element) if isinstance(kid, Dictionary) and kid.get("/Type") == Name("/OBJR")]
+        if moved:
+            element.K = Array([kid for kid in kids(element) if kid not in moved])
+            link.K = Array(kids(link) + moved)
 
 
 def marks_content(element) -> bool:

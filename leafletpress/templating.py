@@ -7,6 +7,7 @@ properties from the style tokens, with the page size, margins, fonts and the
 running footer, which CSS can only set in an @page rule.
 """
 
+import re
 import unicodedata
 from functools import cache
 from pathlib import Path
@@ -33,6 +34,7 @@ def environment() -> jinja2.Environment:
     env.filters["isolate"] = isolate
     env.filters["bidi"] = isolate_runs
     env.filters["direction_of"] = direction_of
+    env.filters["web_address"] = web_address
     env.tests["paragraph"] = lambda block: isinstance(block, Paragraph)
     env.tests["list_block"] = lambda block: isinstance(block, ListBlock)
     env.tests["subheading"] = lambda block: isinstance(block, Subheading)
@@ -58,6 +60,15 @@ def isolate(text: str) -> markupsafe.Markup:
     number inside Arabic came out with its groups of digits reversed.
     """
     return markupsafe.Markup('<span dir="%s">%s</span>') % (direction_of(text), text)
+
+
+def web_address(url: str) -> markupsafe.Markup:
+    """An address whose line may not break right after "https://": copied from the PDF, the break
+    becomes a space and the address no longer works. The scheme stays with the host's first part."""
+    match = re.match(r"([a-z][a-z0-9+.-]*://[^./]*\.?)(.*)", url, re.IGNORECASE | re.DOTALL)
+    if not match:
+        return markupsafe.escape(url)
+    return markupsafe.Markup('<span class="scheme">%s</span>%s') % (match[1], match[2])
 
 
 def isolate_runs(text: str, direction: str) -> markupsafe.Markup:

@@ -22,13 +22,14 @@ from ..pages import FILL_TARGET
 from ..project import TEMPLATES, Project
 from ..tagging import mend_tree, origins_recorded
 from ..templating import page_css, render_html
+from .rtl import rtl_in_logical_order
 
 PDF_VARIANT = "pdf/ua-1"
 MOVES = 6  # at most so many moves, each costing one more layout, tried only when a page has a hole
 
 
 def render(document: Document, project: Project) -> bytes:
-    with weasyprint_problems():
+    with weasyprint_problems(), rtl_in_logical_order():
         return write(paginate(document, project)[1])
 
 
@@ -77,7 +78,7 @@ def search(document: Document, fonts_cache, url_fetcher):
 
 def render_document(html: str, css: str, url_fetcher: LocalFetcher) -> bytes:
     """HTML and CSS to PDF bytes; a refused URL or a WeasyPrint error stops the build."""
-    with weasyprint_problems():
+    with weasyprint_problems(), rtl_in_logical_order():
         return write(lay_out(html, css, url_fetcher))
 
 

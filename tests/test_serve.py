@@ -1,0 +1,308 @@
+"""The web page for clinicians (leafletpress serve): the real server on a free port, read over HTTP and in Chromium.
+
+One server (uvicorn in a subprocess, one render worker) serves the whole
+session; a second, with a queue of one job and a short time limit, shows the
+503 and the 504. Statuses, headers and bodies are read with urllib; the
+pages are checked by axe-core in headless Chromium, and a clinician's whole
+flow is driven with Selenium through Debian's chromium-driver.
+"""
+
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+import pytest
+
+from leafletpress.cli import parser
+from leafletpress.pdfcache import PdfCache
+
+from .helpers import PROJECT, leaflet
+from .pdf import char_sizes, text
+
+LEAFLET = leaflet()
+SPANISH_HEADINGS = {s.id: s.heading for s in LEAFLET.translations["es"].sections}
+NOTE = "Vuelva el martes 3 a las 10:30 con Zyxwv Qjkplm"  # a note no leaflet could hold by chance
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver")
+AXE = PROJECT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+# --- The servers ---------------------------------------------------------------------------------
+
+class Running:
+    """A server started as a hospital would start it, and what it wrote to its log."""
+
+    def __init__(self, folder: Path, *options: str):
+        self.cache, self.log = folder / "cache", folder / "server.log"
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        with self.log.open("wb") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "generate.py", "serve", "--port", str(self.port), "--cache-dir", str(self.cache),
+                 *options], cwd=PROJECT, stdout=log, stderr=subprocess.STDOUT)
+        for _ in range(600):  # the workers load the engine first: seconds, not minutes
+            if self.process.poll() is not None:
+                raise AssertionError(self.log.read_text())
+            try:
+                urllib.request.urlopen(self.url + "/healthz", timeout=5)
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise AssertionError("the server did not start: " + self.log.read_text())
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+    def health(self) -> dict:
+        return json.loads(get(self.url + "/healthz").body)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    running = Running(tmp_path_factory.mktemp("serve"), "--jobs", "1")
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def tight(tmp_path_factory):
+    """A server that takes one render job at a time, and gives each half a second."""
+    running = Running(tmp_path_factory.mktemp("tight"), "--jobs", "1", "--queue", "1", "--timeout", "0.5")
+    yield running
+    running.stop()
+
+
+class Answer:
+    def __init__(self, status: int, headers, body: bytes):
+        self.status, self.headers, self.body = status, headers, body
+
+    @property
+    def text(self) -> str:
+        return self.body.decode()
+
+
+def get(url: str, method: str = "GET") -> Answer:
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, method=method), timeout=120) as response:
+            return Answer(response.status, response.headers, response.read())
+    except urllib.error.HTTPError as error:
+        return Answer(error.code, error.headers, error.read())
+
+
+def pdf_address(leaflet_id: str = "focal-dystonia", **query) -> str:
+    return f"/leaflets/{leaflet_id}/pdf?" + urlencode(query, doseq=True)
+
+
+def saved(answer: Answer, folder: Path, name: str = "got.pdf") -> Path:
+    path = folder / name
+    path.write_bytes(answer.body)
+    return path
+
+
+# --- Unit tier: the cache folder and the command ---------------------------------------------------
+
+def test_the_cache_removes_the_files_read_longest_ago(tmp_path):
+    cache = PdfCache(tmp_path, limit=2500)
+    digests = [f"{n:064x}" for n in range(4)]
+    for number, digest in enumerate(digests):
+        cache.write(digest, "pdf", b"x" * 1000)
+        os.utime(cache.path(digest, "pdf"), ns=(number * 10**9, number * 10**9))
+    assert cache.read(digests[0], "pdf") == b"x" * 1000  # read just now: kept
+    removed = cache.evict()
+    assert sorted(p.name for p in removed) == [f"{digests[1]}.pdf", f"{digests[2]}.pdf"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"{digests[0]}.pdf", f"{digests[3]}.pdf"]
+    assert cache.path(digests[0], "pdf").stat().st_mtime_ns == 0  # a read leaves the write's time
+
+
+def test_the_cache_takes_no_name_but_a_digest(tmp_path):
+    cache = PdfCache(tmp_path, limit=1000)
+    for digest, suffix in (("../" + "a" * 61, "pdf"), ("a" * 64, "../x"), ("A" * 64, "pdf"), ("a" * 64, "txt")):
+        with pytest.raises(ValueError):
+            cache.path(digest, suffix)
+    assert cache.read("b" * 64, "pdf") is None
+
+
+def test_serve_listens_on_this_machine_only_unless_told():
+    args = parser().parse_args(["serve"])
+    assert (args.host, args.port, args.timeout, args.cache_size) == ("127.0.0.1", 8000, 60.0, 1024)
+
+
+# --- Over HTTP -----------------------------------------------------------------------------------
+
+pdf_tier = pytest.mark.pdf
+
+
+@pdf_tier
+def test_security_headers_on_every_response(server):
+    addresses = ["/", "/?q=dyst", "/leaflets/focal-dystonia?lang=ar", pdf_address(lang="en"), "/static/serve.css",
+                 "/leaflets/nothing-here", pdf_address(lang="xx"), "/no/such/page", "/static/", "/healthz"]
+    for address in addresses:
+        answer = get(server.url + address)
+        policy = answer.headers["content-security-policy"]
+        assert "default-src 'none'" in policy and "script-src" not in policy and "unsafe-inline" not in policy
+        assert answer.headers["x-content-type-options"] == "nosniff", address
+        assert answer.headers["referrer-policy"] == "no-referrer", address
+        assert "server" not in answer.headers, address
+    assert get(server.url + "/", method="POST").status == 405
+
+
+@pdf_tier
+def test_the_index_names_each_language_in_its_own_script(server):
+    page = get(server.url + "/").text
+    for code, name in (("en", "English"), ("es", "español"), ("ar", "العربية"), ("zh-Hans", "中文（简体）")):
+        direction = "rtl" if code == "ar" else "ltr"
+        assert (f'href="/leaflets/focal-dystonia?lang={code}" hreflang="{code}" lang="{code}" dir="{direction}">'
+                f'<span class="language">{name}</span> — {LEAFLET.translations[code].title}</a>') in page
+    assert '<html lang="en" dir="ltr">' in page and "<script" not in page
+
+
+@pdf_tier
+@pytest.mark.parametrize("query", ["dyst", "DYST", "distonia", "Distonía", "خلل التوتر", "肌张力"])
+def test_search_finds_a_leaflet_by_part_of_its_title_in_any_language(server, query):
+    page = get(server.url + "/?q=" + quote(query)).text
+    assert 'href="/leaflets/focal-dystonia?lang=es"' in page
+    assert "1 of 1 leaflets match" in page
+
+
+@pdf_tier
+def test_search_says_when_nothing_matches(server):
+    page = get(server.url + "/?q=asthma").text
+    assert "focal-dystonia" not in page and "No leaflet has “asthma” in its title" in page
+
+
+@pdf_tier
+def test_a_second_request_for_a_pdf_is_read_from_the_cache(server, tmp_path):
+    address = server.url + pdf_address(lang="en", section="symptoms")
+    first = get(address)
+    assert (first.status, first.headers["x-cache"]) == (200, "miss")
+    cached = [p for p in server.cache.iterdir() if p.suffix == ".pdf" and p.read_bytes() == first.body]
+    assert len(cached) == 1
+    written = cached[0].stat().st_mtime_ns
+    second = get(address)
+    assert (second.status, second.headers["x-cache"], second.body) == (200, "hit", first.body)
+    assert cached[0].stat().st_mtime_ns == written  # sent from the cache, not written again
+    assert second.headers["content-disposition"] == 'inline; filename="focal-dystonia.en.symptoms.pdf"'
+    assert "What are the symptoms?" in text(saved(second, tmp_path))
+
+
+@pdf_tier
+def test_download_names_the_file_as_the_command_line_does(server):
+    answer = get(server.url + pdf_address(lang="es", print="large", section="treatment", paper="a5-booklet",
+                                          notes="1", download="1"))
+    assert answer.status == 200 and answer.body.startswith(b"%PDF-")
+    assert answer.headers["content-disposition"] == \
+        'attachment; filename="focal-dystonia.es.treatment.notes.booklet.large-print.pdf"'
+
+
+@pdf_tier
+@pytest.mark.parametrize(("address", "status", "words"), [
+    ("/leaflets/asthma/pdf", 404, "unknown leaflet &#39;asthma&#39;; valid: focal-dystonia"),
+    ("/leaflets/focal-dystonia?lang=fr", 400, "unknown language &#39;fr&#39;; valid: en, ar, es, zh-Hans"),
+    (pdf_address(lang="en", section="treatmnt"), 400, "valid: overview, get-help-urgently, causes"),
+    (pdf_address(lang="en", section="treatmnt"), 400, "did you mean &#39;treatment&#39;?"),
+    (pdf_address(paper="b5"), 400, "unknown paper &#39;b5&#39;; valid: a4, letter, a5, a5-booklet"),
+    (pdf_address(print="huge"), 400, "unknown print size &#39;huge&#39;; valid: standard, large"),
+    (pdf_address(lang=["en", "es"]), 400, "&#39;lang&#39; is given 2 times; give it once"),
+    (pdf_address(note="x" * 1001), 400, "The note has 1001 characters; at most 1000 fit the notes box"),
+    (pdf_address(note="call \x1b[31m"), 400, "The note holds a control character (U+001B)"),
+    (pdf_address(note="one\u202etwo"), 400, "The note holds a control character (U+202E)"),
+    ("/leaflets/focal-dystonia/pages/0.png", 404, "this PDF has no page 0"),
+    ("/no/such/page", 404, "There is no page at this address."),
+])
+def test_a_bad_request_gets_a_page_naming_what_is_valid(server, address, status, words):
+    answer = get(server.url + address)
+    assert answer.status == status
+    assert answer.headers["content-type"] == "text/html; charset=utf-8"
+    assert words in answer.text
+    assert "Traceback" not in answer.text and 'File "' not in answer.text
+
+
+@pdf_tier
+def test_a_note_with_line_breaks_from_a_textarea_is_printed(server, tmp_path):
+    answer = get(server.url + pdf_address(lang="en", section="support", note="First line\r\nSecond line"))
+    assert answer.status == 200
+    assert "First line Second line" in text(saved(answer, tmp_path))
+
+
+@pdf_tier
+def test_nothing_from_a_request_reaches_a_file_path(server):
+    before = {p.name for p in server.cache.iterdir()}
+    for address in ["/leaflets/..%2F..%2Fetc/pdf", "/leaflets/%2E%2E/pdf", pdf_address(lang="../../etc/passwd"),
+                    pdf_address(section="../../leaflet"), "/static/fonts/..%2F..%2Fpyproject.toml",
+                    "/static/fonts/", "/static/", "/leaflets/", "/leaflets/focal-dystonia/pages/1.png/../../x"]:
+        answer = get(server.url + address)
+        assert answer.status in (400, 404), address
+        assert b"[build-system]" not in answer.body and b"root:" not in answer.body
+    assert {p.name for p in server.cache.iterdir()} == before
+    assert all(re.fullmatch(r"[0-9a-f]{64}\.(pdf|pages|p\d+\.png)", p.name) for p in server.cache.iterdir())
+
+
+@pdf_tier
+def test_a_note_is_printed_into_its_pdf_only_never_kept_nor_logged(server, tmp_path):
+    before = {p.name: p.stat().st_mtime_ns for p in server.cache.iterdir()}
+    answer = get(server.url + pdf_address(lang="es", section="treatment", note=NOTE))
+    assert (answer.status, answer.headers["x-cache"], answer.headers["cache-control"]) == (200, "none", "no-store")
+    assert NOTE in text(saved(answer, tmp_path))
+    page = get(server.url + "/leaflets/focal-dystonia?" + urlencode({"lang": "es", "note": NOTE, "preview": "1"}))
+    assert page.status == 200 and 'src="data:image/png;base64,' in page.text  # the previews, not kept either
+    assert {p.name: p.stat().st_mtime_ns for p in server.cache.iterdir()} == before
+    for path in server.cache.rglob("*"):
+        data = path.read_bytes()
+        assert NOTE.encode() not in data and NOTE.encode("utf-16-be") not in data
+    assert "Zyxwv" not in server.log.read_text()
+    assert "GET /leaflets/focal-dystonia/pdf 200" in server.log.read_text()  # logged, without its query
+
+
+@pdf_tier
+def test_the_preview_shows_every_page_of_exactly_that_pdf(server, tmp_path):
+    query = {"lang": "ar", "print": "large", "section": "symptoms", "paper": "a5"}
+    page = get(server.url + "/leaflets/focal-dystonia?" + urlencode({**query, "preview": "1"})).text
+    images = re.findall(r'<img src="(/leaflets/focal-dystonia/pages/\d+\.png\?[^"]+)" alt="Page (\d+) of (\d+)', page)
+    pdf = get(server.url + pdf_address(**query))
+    assert pdf.headers["x-cache"] == "hit"  # made for the preview
+    from pypdf import PdfReader
+    pages = len(PdfReader(saved(pdf, tmp_path)).pages)
+    assert len(images) == pages > 1 and images[-1][1:] == (str(pages), str(pages))
+    first = get(server.url + images[0][0].replace("&amp;", "&"))
+    assert first.status == 200 and first.headers["content-type"] == "image/png" and first.headers["x-cache"] == "hit"
+    from PIL import Image
+    with Image.open(saved(first, tmp_path, "page.png")) as image:
+        assert image.width == 360 and round(image.height / image.width, 2) == round(210 / 148, 2)  # an A5 page
+    assert f'href="{pdf_address(**query)}"'.replace("&", "&amp;") in page
+
+
+@pdf_tier
+def test_a_full_queue_answers_503_and_a_slow_render_504(tight):
+    slow = tight.url + pdf_address(lang="zh-Hans", print="large", paper="a5-booklet", note="一个很慢的工作")
+    results: list[Answer] = []
+    worker = tight.health()["workers"]
+    thread = threading.Thread(target=lambda: results.append(get(slow)))
+    thread.start()
+    while tight.health()["in_flight"] == 0 and thread.is_alive():
+        time.sleep(0.01)
+    busy = get(tight.url + pdf_address(lang="en", section="causes"))
+    thread.join()
+    assert busy.status == 503 and busy.headers["retry-after"] == "5"
+    assert "Please try again in 5 seconds" in busy.text
+    assert results[0].status == 504 and "took too long" in results[0].text
+    health = tight.health()
+    assert health["replaced"] == 1 and health["in_flight"] == 0
+    assert len(health["workers"]) == 1 and health["workers"] != worker  # a new worker in its place
+    assert get(tight.url + "/").status == 200

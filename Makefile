@@ -14,6 +14,8 @@ LANGS ?=
 CLINIC ?= $(wildcard clinic.yaml)
 NOTES ?=
 BOOKLET ?=
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
 # Values are quoted for the shell, so a folder or file name with spaces (or quotes)
 # works; LEAFLETS and LANGS are lists separated by spaces.
@@ -23,7 +25,7 @@ BUILD_ARGS = $(foreach name,$(LEAFLETS),$(call quote,$(name))) --paper $(call qu
 	$(foreach lang,$(LANGS),--lang $(call quote,$(lang))) $(if $(CLINIC),--clinic $(call quote,$(CLINIC))) \
 	$(if $(NOTES),--notes) $(if $(BOOKLET),--booklet)
 
-.PHONY: all setup system-packages test-packages build preview test test-fast lint docs check list clean \
+.PHONY: all setup system-packages test-packages build preview serve test test-fast lint docs check list clean \
 	distclean readme-picture catalogs catalogs-extract catalogs-update
 
 all: build preview
@@ -33,7 +35,7 @@ setup: $(VENV)/.installed
 system-packages:
 	@sh scripts/install-system-packages.sh
 
-# Headless Chromium (Debian), and axe-core (npm, pinned in package-lock.json) that the tests run in it.
+# Headless Chromium and chromium-driver (Debian), and axe-core (npm, pinned in package-lock.json) that the tests run in it.
 test-packages: node_modules/.installed
 	@sh scripts/install-system-packages.sh test
 
@@ -78,6 +80,11 @@ build: setup catalogs
 # Page-1 thumbnails of every PDF and build/index.html listing them.
 preview: build
 	$(PY) generate.py preview --out-dir $(call quote,$(OUT))
+
+# The web page for clinicians on http://HOST:PORT (this machine only by default); Ctrl-C stops it.
+serve: setup catalogs
+	$(PY) generate.py serve --host $(call quote,$(HOST)) --port $(call quote,$(PORT)) \
+		$(if $(CLINIC),--clinic $(call quote,$(CLINIC)))
 
 check: setup catalogs
 	$(PY) generate.py check $(foreach name,$(LEAFLETS),$(call quote,$(name)))

@@ -5,12 +5,12 @@
 # WeasyPrint lays text out with Pango and HarfBuzz; without libharfbuzz-subset0
 # it falls back to a font subsetter several times slower. Chinese is printed
 # with Noto Sans CJK SC from fonts-noto-cjk. The tests open build/index.html in
-# headless Chromium.
+# headless Chromium; the web page's browser tests drive it through chromium-driver (Selenium).
 set -eu
 
 packages="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig fonts-noto-cjk"
 if [ "${1:-}" = "test" ]; then
-    packages="chromium"
+    packages="chromium chromium-driver"
 fi
 
 missing=""

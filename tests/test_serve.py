@@ -76,7 +76,7 @@ def free_port() -> int:
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
-    running = Running(tmp_path_factory.mktemp("serve"), "--jobs", "1")
+    running = Running(tmp_path_factory.mktemp("serve"), "--jobs", "1", "--clinic", "clinic.example.yaml")
     yield running
     running.stop()
 
@@ -156,7 +156,10 @@ def test_security_headers_on_every_response(server):
     for address in addresses:
         answer = get(server.url + address)
         policy = answer.headers["content-security-policy"]
-        assert "default-src 'none'" in policy and "script-src" not in policy and "unsafe-inline" not in policy
+        if answer.headers["content-type"] == "application/pdf":  # the browser's viewer needs its inline styles
+            assert policy == "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+        else:
+            assert "default-src 'none'" in policy and "script-src" not in policy and "unsafe-inline" not in policy
         assert answer.headers["x-content-type-options"] == "nosniff", address
         assert answer.headers["referrer-policy"] == "no-referrer", address
         assert "server" not in answer.headers, address
@@ -171,6 +174,14 @@ def test_the_index_names_each_language_in_its_own_script(server):
         assert (f'href="/leaflets/focal-dystonia?lang={code}" hreflang="{code}" lang="{code}" dir="{direction}">'
                 f'<span class="language">{name}</span> — {LEAFLET.translations[code].title}</a>') in page
     assert '<html lang="en" dir="ltr">' in page and "<script" not in page
+    assert '<p class="site-name"><a href="/">Riverside Movement Disorders Clinic</a></p>' in page
+
+
+@pdf_tier
+def test_every_pdf_carries_the_servers_clinic(server, tmp_path):
+    answer = get(server.url + pdf_address(lang="en", section="causes", clinic="other.yaml"))  # not for a request
+    words = text(saved(answer, tmp_path))
+    assert "Riverside Movement Disorders Clinic" in words and "0161 496 0000" in words
 
 
 @pdf_tier
@@ -306,3 +317,100 @@ def test_a_full_queue_answers_503_and_a_slow_render_504(tight):
     assert health["replaced"] == 1 and health["in_flight"] == 0
     assert len(health["workers"]) == 1 and health["workers"] != worker  # a new worker in its place
     assert get(tight.url + "/").status == 200
+
+
+# --- In the browser: axe-core on every page, and a clinician's flow --------------------------------
+
+AXE_RUN = """const done = arguments[arguments.length - 1];
+axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}})
+  .then((found) => {
+    const violations = found.violations.map((v) => v.id + ": " + v.nodes.map((n) => n.target).join(" "));
+    document.documentElement.style.fontSize = "200%";
+    const wide = document.documentElement.scrollWidth > window.innerWidth + 1;
+    done({violations: violations, passes: found.passes.length, wide_at_200: wide,
+          lang: document.documentElement.lang, scripts: document.scripts.length});
+  });"""
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    """Debian's chromium, headless, driven through Debian's chromium-driver; PDFs are saved, not shown."""
+    assert CHROMIUM and CHROMEDRIVER, "chromium and chromium-driver are missing: `make test-packages` installs them"
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    downloads = tmp_path_factory.mktemp("downloads")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                 "--window-size=1024,900", f"--user-data-dir={tmp_path_factory.mktemp('profile')}"):
+        options.add_argument(flag)
+    options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
+                                              "download.prompt_for_download": False,
+                                              "plugins.always_open_pdf_externally": True})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
+    driver.downloads = downloads
+    yield driver
+    driver.quit()
+
+
+@pdf_tier
+@pytest.mark.parametrize("address", [
+    "/", "/?q=dyst", "/?q=asthma", "/leaflets/focal-dystonia?lang=en",
+    "/leaflets/focal-dystonia?lang=en&print=large&section=treatment&notes=1&note=Come+back+on+Tuesday&preview=1",
+    "/leaflets/focal-dystonia?lang=ar&preview=1", "/leaflets/focal-dystonia?lang=zh-Hans",
+    "/leaflets/focal-dystonia?lang=fr", "/leaflets/asthma", "/no/such/page",
+])
+def test_every_page_passes_axe_and_reads_at_200_percent(server, browser, address):
+    assert AXE.is_file(), "axe-core is missing: `make test-packages` installs it with npm"
+    browser.get(server.url + address)
+    browser.execute_script(AXE.read_text())  # by the driver: the pages' own policy allows no script
+    outcome = browser.execute_async_script(AXE_RUN)
+    assert outcome["violations"] == [], outcome
+    assert outcome["passes"] > 5 and outcome["lang"] == "en" and not outcome["wide_at_200"], outcome
+    assert outcome["scripts"] == 0  # the page works without JavaScript: it has none
+
+
+@pdf_tier
+def test_the_arabic_page_sets_its_text_right_to_left(server, browser):
+    from selenium.webdriver.common.by import By
+
+    browser.get(server.url + "/leaflets/focal-dystonia?lang=ar")
+    title = browser.find_element(By.TAG_NAME, "h1")
+    assert (title.get_attribute("lang"), title.get_attribute("dir")) == ("ar", "rtl")
+    label = browser.find_element(By.CSS_SELECTOR, 'label[for="section-treatment"]')
+    assert label.value_of_css_property("direction") == "rtl"
+    assert label.text == LEAFLET.translations["ar"].sections[6].heading
+
+
+@pdf_tier
+def test_a_clinician_prints_the_treatment_section_in_spanish_large_print(server, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    browser.get(server.url)
+    search = browser.find_element(By.ID, "q")
+    search.send_keys("dyst", Keys.ENTER)  # the keyboard alone, from here to the PDF
+    browser.find_element(By.CSS_SELECTOR, 'a[hreflang="es"]').send_keys(Keys.ENTER)
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Distonía focal"
+    assert browser.find_element(By.ID, "lang-es").is_selected()
+    browser.find_element(By.ID, "print-large").send_keys(Keys.SPACE)
+    browser.find_element(By.ID, "section-treatment").send_keys(Keys.SPACE)
+    assert browser.find_element(By.ID, "print-large").is_selected()
+    assert [box.get_attribute("value") for box in browser.find_elements(By.NAME, "section") if box.is_selected()] \
+        == ["treatment"]
+    opened = next(b for b in browser.find_elements(By.TAG_NAME, "button") if b.text == "Open to print")
+    opened.send_keys(Keys.ENTER)
+    pdf = browser.downloads / "focal-dystonia.es.treatment.large-print.pdf"
+    for _ in range(600):
+        if pdf.is_file() and not list(browser.downloads.glob("*.crdownload")):
+            break
+        time.sleep(0.1)
+    words = text(pdf)
+    assert "Distonía focal" in words and SPANISH_HEADINGS["treatment"] in words
+    assert "Su equipo de atención" in words  # the care-team box
+    printed = {section for section, heading in SPANISH_HEADINGS.items() if heading in words}
+    assert printed == {"treatment", *LEAFLET.urgent_sections}  # urgent advice goes with every part
+    sizes = char_sizes(pdf)
+    assert sizes and min(size for size, _ in sizes) >= 16, min(sizes)

@@ -117,7 +117,7 @@ def parser(prog: str = "generate.py") -> argparse.ArgumentParser:
                          help="render worker processes (default: one per core)")
     serving.add_argument("--queue", type=positive, metavar="N",
                          help="render jobs accepted at once, running or waiting; more get 503 "
-                              "(default: four per worker)")
+                              "(default: two per worker)")
     serving.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
                          help="longest a PDF may take to render; then 504 and the worker is replaced (default: 60)")
     serving.add_argument("--cache-dir", type=path_argument, metavar="DIR",

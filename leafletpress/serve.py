@@ -16,6 +16,7 @@ has no query strings), and such a PDF is sent from memory with no-store.
 
 import asyncio
 import base64
+import hashlib
 import logging
 import os
 import time
@@ -78,7 +79,7 @@ class Settings:
     cache_dir: Path | None = None
     cache_size: int = 1024 * 1024 * 1024  # bytes
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)
-    queue: int | None = None  # render jobs accepted at once; four per worker when not given
+    queue: int | None = None  # render jobs accepted at once; two per worker when not given
     timeout: float = 60.0  # seconds a render may take
 
 
@@ -172,20 +173,36 @@ class Server:
     def __init__(self, settings: Settings):
         self.settings = settings
         self.project = settings.project
-        leaflets, problems = read_all(self.project)
-        for problem in problems:
-            LOG.warning("left out: %s", problem)
-        self.leaflets = {leaflet.id: leaflet for leaflet in leaflets}
-        self.clinic = read_clinic(settings.clinic, self.project.assets) if settings.clinic else None
+        self.leaflets, self.clinic, self.sources = self.load()
         folder = settings.cache_dir or self.project.root / ".cache" / "serve"
         try:
             self.cache = PdfCache(folder, settings.cache_size)
         except OSError as error:
             raise OutputError(f"{folder}: cannot keep the PDF cache here: {error.strerror}") from None
-        self.pool = RenderPool(settings.workers, settings.queue or 4 * settings.workers, settings.timeout)
-        self.digests: dict[tuple[str, Options], str] = {}
+        self.pool = RenderPool(settings.workers, settings.queue or 2 * settings.workers, settings.timeout)
         self.making: dict[str, asyncio.Future] = {}
         self.templates = environment()
+
+    def load(self) -> tuple[dict[str, Leaflet], Clinic | None, dict[tuple[str, str], str]]:
+        """The leaflets and the clinic, and the digest of the files each language was read from.
+
+        The files are read, digested and read again, until both readings agree:
+        a PDF's cache key then stands for the very model that printed it, even
+        if a file is edited while the server starts (or later: it reads them once).
+        """
+        for _ in range(5):
+            leaflets, problems = read_all(self.project)
+            clinic = read_clinic(self.settings.clinic, self.project.assets) if self.settings.clinic else None
+            sources = {(leaflet.id, lang): inputs_digest(leaflet, Options(lang, clinic=clinic))
+                       for leaflet in leaflets for lang in leaflet.languages}
+            again = read_all(self.project)[0]
+            if again == leaflets and (not clinic or read_clinic(clinic.path, self.project.assets) == clinic):
+                break
+        else:
+            raise LeafletError("the leaflets kept changing while the server read them; start it again")
+        for problem in problems:
+            LOG.warning("left out: %s", problem)
+        return {leaflet.id: leaflet for leaflet in leaflets}, clinic, sources
 
     # --- Pages ----------------------------------------------------------------------------------
 
@@ -259,13 +276,10 @@ class Server:
     # --- PDFs and previews ----------------------------------------------------------------------
 
     def digest(self, leaflet: Leaflet, options: Options) -> str:
-        """The PDF's cache key: every input it is made from (remembered; the leaflets are read once at start)."""
-        key = (leaflet.id, options)
-        if key not in self.digests:
-            if len(self.digests) > 10_000:
-                self.digests.clear()
-            self.digests[key] = inputs_digest(leaflet, options)
-        return self.digests[key]
+        """The PDF's cache key: the digest of its sources as read at start (cache.inputs_digest, which
+        holds the generator's shared_digest), and every option of this one PDF."""
+        key = hashlib.sha256(self.sources[leaflet.id, options.lang].encode() + b"\0" + repr(options).encode())
+        return key.hexdigest()
 
     async def pdf_bytes(self, leaflet: Leaflet, options: Options) -> tuple[bytes, str]:
         """The PDF, and whether it came from the cache (hit), was made now (miss) or is never kept (none)."""

@@ -139,6 +139,26 @@ def test_the_cache_takes_no_name_but_a_digest(tmp_path):
     assert cache.read("b" * 64, "pdf") is None
 
 
+def test_a_pdfs_key_stands_for_the_sources_as_read_at_start(tmp_path):
+    from leafletpress.project import Project
+    from leafletpress.serve import Choice, Server, Settings, plan_options
+
+    for folder in ("leaflets", "assets"):
+        shutil.copytree(PROJECT / folder, tmp_path / folder)
+    project = Project.at(tmp_path)
+    server = Server(Settings(project, workers=1))
+    leaflet = server.leaflets["focal-dystonia"]
+    options = plan_options(leaflet, Choice("es", sections=("treatment",)), None, project)
+    key = server.digest(leaflet, options)
+    assert re.fullmatch(r"[0-9a-f]{64}", key)
+    source = tmp_path / "leaflets" / "focal-dystonia" / "es.md"
+    source.write_text(source.read_text() + "\nUna frase más.\n")
+    assert server.digest(leaflet, options) == key  # it still prints what it read: the key stays
+    assert Server(Settings(project, workers=1)).digest(leaflet, options) != key  # started again: read again
+    larger = plan_options(leaflet, Choice("es", "large", ("treatment",)), None, project)
+    assert server.digest(leaflet, larger) != key
+
+
 def test_serve_listens_on_this_machine_only_unless_told():
     args = parser().parse_args(["serve"])
     assert (args.host, args.port, args.timeout, args.cache_size) == ("127.0.0.1", 8000, 60.0, 1024)

@@ -237,15 +237,12 @@ class Server:
     async def page_image(self, request: Request) -> Response:
         leaflet, choice, options = self.read(request)
         number = request.path_params["number"]
-        if options.note:
-            images = await self.pool.run(page_images, (await self.pdf_bytes(leaflet, options))[0], PREVIEW_WIDTH)
-            image, state = (images[number - 1] if 0 < number <= len(images) else None), "none"
-        else:
-            digest = self.digest(leaflet, options)
-            image, state = await asyncio.to_thread(self.cache.read, digest, f"p{number}.png"), "hit"
-            if image is None:
-                count, state = await self.page_count(leaflet, options), "miss"
-                image = self.cache.read(digest, f"p{number}.png") if 0 < number <= count else None
+        image, state = None, "none" if options.note else "hit"
+        if not options.note:
+            image = await asyncio.to_thread(self.cache.read, self.digest(leaflet, options), f"p{number}.png")
+        if image is None:  # not made yet, removed from the cache since, or never kept (a note)
+            images = await self.page_images(leaflet, options)
+            image, state = (images[number - 1] if 0 < number <= len(images) else None), state.replace("hit", "miss")
         if image is None:
             raise BadRequest(404, f"this PDF has no page {number}")
         return Response(image, media_type="image/png", headers={
@@ -297,25 +294,31 @@ class Server:
         return pdf
 
     async def page_count(self, leaflet: Leaflet, options: Options) -> int:
-        """How many pages the PDF has; its pages' previews are in the cache (made now if need be)."""
-        digest = self.digest(leaflet, options)
-        count = await asyncio.to_thread(self.cache.read, digest, "pages")
+        """How many pages the PDF has, its pages' previews in the cache (made now if need be)."""
+        count = await asyncio.to_thread(self.cache.read, self.digest(leaflet, options), "pages")
         if count is not None and count.isdigit():
             return int(count)
+        return len(await self.page_images(leaflet, options))
 
-        async def make() -> int:
+    async def page_images(self, leaflet: Leaflet, options: Options) -> list[bytes]:
+        """Every page of the PDF as a PNG, made in a worker; kept in the cache unless the PDF has a note."""
+        if options.note:
+            pdf = (await self.pdf_bytes(leaflet, options))[0]
+            return await self.pool.run(page_images, pdf, PREVIEW_WIDTH)
+        digest = self.digest(leaflet, options)
+
+        async def make() -> list[bytes]:
             pdf = (await self.pdf_bytes(leaflet, options))[0]
             images = await self.pool.run(page_images, pdf, PREVIEW_WIDTH)
             files = {f"p{number}.png": image for number, image in enumerate(images, 1)}
             await asyncio.to_thread(self.keep, digest, {**files, "pages": str(len(images)).encode()})
-            return len(images)
+            return images
         return await self.once(digest + ".pages", make)
 
     async def previews(self, leaflet: Leaflet, choice: Choice, options: Options) -> list[str]:
         """The address of each page's preview; with a note, the images themselves (never kept)."""
         if options.note:
-            pdf = (await self.pdf_bytes(leaflet, options))[0]
-            images = await self.pool.run(page_images, pdf, PREVIEW_WIDTH)
+            images = await self.page_images(leaflet, options)
             return ["data:image/png;base64," + base64.b64encode(image).decode() for image in images]
         count = await self.page_count(leaflet, options)
         return [f"/leaflets/{leaflet.id}/pages/{number}.png?{choice.query()}" for number in range(1, count + 1)]

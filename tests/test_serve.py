@@ -254,6 +254,7 @@ def test_download_names_the_file_as_the_command_line_does(server):
     (pdf_address(note="x" * 1001), 400, "The note has 1001 characters; at most 1000 fit the notes box"),
     (pdf_address(note="call \x1b[31m"), 400, "The note holds a control character (U+001B)"),
     (pdf_address(note="one\u202etwo"), 400, "The note holds a control character (U+202E)"),
+    (pdf_address(lang="en", note="See you \U0001f642"), 400, "The note: no font for &#39;en&#39; can print"),
     ("/leaflets/focal-dystonia/pages/0.png", 404, "this PDF has no page 0"),
     ("/no/such/page", 404, "There is no page at this address."),
 ])
@@ -313,6 +314,11 @@ def test_the_preview_shows_every_page_of_exactly_that_pdf(server, tmp_path):
     assert len(images) == pages > 1 and images[-1][1:] == (str(pages), str(pages))
     first = get(server.url + images[0][0].replace("&amp;", "&"))
     assert first.status == 200 and first.headers["content-type"] == "image/png" and first.headers["x-cache"] == "hit"
+    digest = next(p.stem for p in server.cache.glob("*.pdf") if p.read_bytes() == pdf.body)
+    evicted = server.cache / f"{digest}.p2.png"
+    evicted.unlink()  # as another server trimming the shared folder would
+    again = get(server.url + images[1][0].replace("&amp;", "&"))
+    assert again.status == 200 and again.headers["x-cache"] == "miss" and evicted.is_file()
     from PIL import Image
     with Image.open(saved(first, tmp_path, "page.png")) as image:
         assert image.width == 360 and round(image.height / image.width, 2) == round(210 / 148, 2)  # an A5 page

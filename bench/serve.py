@@ -39,7 +39,7 @@ LANGS = ("en", "es", "ar", "zh-Hans")
 SECTIONS = ("overview", "causes", "risk-factors", "symptoms", "diagnosis", "treatment", "worsening-factors",
             "prevention", "living-with", "support")
 PAPERS = ("a4", "letter", "a5")
-RETRIES = 20
+RETRIES = 100  # 503s one request takes before the client gives up (reported)
 MIX = {"cached-pdf": 0.70, "new-pdf": 0.15, "preview": 0.15}
 
 
@@ -135,6 +135,7 @@ def load(port: int, pid: int, options) -> dict:
         assert status == 200, status
     todo = list(enumerate(requests))
     results: list[tuple[str, int, float, str]] = []  # kind (new PDFs: with their language), status, seconds
+    busy_per_request: list[int] = []  # how many 503s each request got before its answer
     lock = threading.Lock()
     peak = [rss(pid)]
     done = threading.Event()
@@ -148,7 +149,8 @@ def load(port: int, pid: int, options) -> dict:
                 _, (kind, address) = todo.pop()
             if kind == "new-pdf":
                 kind += " " + address.split("lang=", 1)[1].split("&", 1)[0]
-            for _ in range(RETRIES):  # a 503 is answered as a person would: wait as told, ask again
+            busy = 0  # a 503 is answered as a person would: wait as told, ask again
+            while True:
                 try:
                     status, seconds, retry_after = request(connection, address)
                 except (OSError, http.client.HTTPException) as error:
@@ -156,11 +158,14 @@ def load(port: int, pid: int, options) -> dict:
                     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
                 with lock:
                     results.append((kind, status, seconds, retry_after))
-                if status != 503:
+                if status != 503 or busy == RETRIES:
                     break
+                busy += 1
                 time.sleep(float(retry_after))
                 # Idle past the server's keep-alive (5 s), the old connection is closed: a browser opens another.
                 connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+            with lock:
+                busy_per_request.append(busy if status != 503 else RETRIES + 1)
 
     def watch() -> None:
         while not done.wait(0.2):
@@ -177,10 +182,10 @@ def load(port: int, pid: int, options) -> dict:
     elapsed = time.perf_counter() - started
     done.set()
     watcher.join()
-    return report(results, elapsed, peak[0], options)
+    return report(results, busy_per_request, elapsed, peak[0], options)
 
 
-def report(results, elapsed: float, peak: int, options) -> dict:
+def report(results, busy_per_request: list[int], elapsed: float, peak: int, options) -> dict:
     statuses = Counter(f"{kind.split()[0]} {status}" for kind, status, _, _ in results)
     latency = {}
     for kind in [*MIX, *(f"new-pdf {lang}" for lang in LANGS)]:
@@ -195,6 +200,8 @@ def report(results, elapsed: float, peak: int, options) -> dict:
     return {"workers": options.workers, "clients": options.clients, "requests": options.requests,
             "answers": len(results), "seconds": round(elapsed, 1), "statuses": dict(sorted(statuses.items())),
             "failed_other_than_503": failed, "errors": dict(errors), "latency": latency,
+            "gave_up_after_503s": sum(1 for busy in busy_per_request if busy > RETRIES),
+            "most_503s_before_an_answer": max((b for b in busy_per_request if b <= RETRIES), default=0),
             "peak_rss_mib": round(peak / 2**20), "cores": os.cpu_count()}
 
 

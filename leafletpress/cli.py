@@ -112,7 +112,7 @@ def parser(prog: str = "generate.py") -> argparse.ArgumentParser:
                          help="the clinic's branding, for every PDF served (YAML, as for build)")
     serving.add_argument("--host", default="127.0.0.1",
                          help="address to listen on (default: 127.0.0.1, this machine only)")
-    serving.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    serving.add_argument("--port", type=port_number, default=8000, help="port to listen on (default: 8000)")
     serving.add_argument("--jobs", "-j", type=positive, metavar="N",
                          help="render worker processes (default: one per core)")
     serving.add_argument("--queue", type=positive, metavar="N",
@@ -153,6 +153,12 @@ def positive(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be a whole number, 1 or more: {text!r}")
     return value
+
+
+def port_number(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"not a port number (1 to 65535): {text!r}")
+    return int(text)
 
 
 def iso_date(text: str) -> date:
@@ -260,12 +266,26 @@ class ProgressBar:
 def do_serve(args, project: Project) -> int:
     from .serve import Settings, run
 
-    if args.timeout <= 0:
+    if not args.timeout > 0:
         raise LeafletError(f"--timeout must be more than 0 seconds, not {args.timeout}")
+    check_address(args.host, args.port)
     settings = Settings(project, clinic=args.clinic, cache_dir=args.cache_dir, cache_size=args.cache_size * 1024 * 1024,
                         workers=args.jobs or os.cpu_count() or 1, queue=args.queue, timeout=args.timeout)
     run(settings, host=args.host, port=args.port, forwarded_allow_ips=args.forwarded_allow_ips)
     return EXIT_OK
+
+
+def check_address(host: str, port: int) -> None:
+    """Whether the server can listen there, said before any worker is started."""
+    import socket
+
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except OSError as error:
+        raise LeafletError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
 
 
 def do_preview(args, project: Project) -> int:

@@ -159,6 +159,25 @@ def test_a_pdfs_key_stands_for_the_sources_as_read_at_start(tmp_path):
     assert server.digest(leaflet, larger) != key
 
 
+def test_bad_serve_options_are_one_line_before_any_worker_starts(capsys):
+    from .helpers import main
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["serve", "--port", str(port)]) == 2
+        assert capsys.readouterr().err == f"error: cannot listen on 127.0.0.1:{port}: Address already in use\n"
+    assert main(["serve", "--clinic", "no-such-clinic.yaml", "--port", str(free_port())]) == 2
+    assert capsys.readouterr().err == "error: no-such-clinic.yaml: file not found\n"
+    assert main(["serve", "--timeout", "0"]) == 2
+    assert capsys.readouterr().err == "error: --timeout must be more than 0 seconds, not 0.0\n"
+    with pytest.raises(SystemExit) as exit:
+        main(["serve", "--port", "70000"])
+    assert exit.value.code == 2
+    assert capsys.readouterr().err.endswith("argument --port: not a port number (1 to 65535): '70000' (see --help)\n")
+
+
 def test_serve_listens_on_this_machine_only_unless_told():
     args = parser().parse_args(["serve"])
     assert (args.host, args.port, args.timeout, args.cache_size) == ("127.0.0.1", 8000, 60.0, 1024)

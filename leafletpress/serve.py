@@ -237,6 +237,8 @@ class Server:
     async def page_image(self, request: Request) -> Response:
         leaflet, choice, options = self.read(request)
         number = request.path_params["number"]
+        if number < 1:
+            raise BadRequest(404, f"this PDF has no page {number}")
         image, state = None, "none" if options.note else "hit"
         if not options.note:
             image = await asyncio.to_thread(self.cache.read, self.digest(leaflet, options), f"p{number}.png")

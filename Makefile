@@ -16,6 +16,8 @@ CLINIC ?= $(wildcard clinic.yaml)
 NOTES ?=
 BOOKLET ?=
 FORMATS ?= pdf html brf
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
 # Values are quoted for the shell, so a folder or file name with spaces (or quotes)
 # works; LEAFLETS and LANGS are lists separated by spaces.
@@ -26,7 +28,7 @@ BUILD_ARGS = $(foreach name,$(LEAFLETS),$(call quote,$(name))) --paper $(call qu
 	$(if $(NOTES),--notes) $(if $(BOOKLET),--booklet)
 FORMAT_ARGS = $(foreach format,$(FORMATS),--format $(call quote,$(format)))
 
-.PHONY: all setup system-packages test-packages build site preview test test-fast lint docs check list clean \
+.PHONY: all setup system-packages test-packages build site preview serve test test-fast lint docs check list clean \
 	distclean readme-picture catalogs catalogs-extract catalogs-update
 
 all: build preview
@@ -36,7 +38,7 @@ setup: $(VENV)/.installed
 system-packages:
 	@sh scripts/install-system-packages.sh
 
-# Headless Chromium (Debian), and axe-core (npm, pinned in package-lock.json) that the tests run in it.
+# Headless Chromium and chromium-driver (Debian), and axe-core (npm, pinned in package-lock.json) that the tests run in it.
 test-packages: node_modules/.installed
 	@sh scripts/install-system-packages.sh test
 
@@ -86,6 +88,11 @@ site: setup catalogs
 # Page-1 thumbnails of every PDF and build/index.html listing them.
 preview: build
 	$(PY) generate.py preview --out-dir $(call quote,$(OUT))
+
+# The web page for clinicians on http://HOST:PORT (this machine only by default); Ctrl-C stops it.
+serve: setup catalogs
+	$(PY) generate.py serve --host $(call quote,$(HOST)) --port $(call quote,$(PORT)) \
+		$(if $(CLINIC),--clinic $(call quote,$(CLINIC)))
 
 check: setup catalogs
 	$(PY) generate.py check $(foreach name,$(LEAFLETS),$(call quote,$(name)))

@@ -4,4 +4,6 @@ from pathlib import Path
 
 from leafletpress.cli import main
 
-raise SystemExit(main(root=Path(__file__).resolve().parent, prog="generate.py"))
+# Guarded: the web server's worker processes import this module again and must not run the command.
+if __name__ == "__main__":
+    raise SystemExit(main(root=Path(__file__).resolve().parent, prog="generate.py"))

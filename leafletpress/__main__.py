@@ -2,4 +2,6 @@
 
 from .cli import main
 
-raise SystemExit(main())
+# Guarded: the web server's worker processes import this module again and must not run the command.
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -108,7 +108,33 @@ def parser(prog: str = "generate.py") -> argparse.ArgumentParser:
     cleaning.add_argument("--out-dir", type=path_argument, metavar="DIR", help="the build folder (default: build/)")
     cleaning.set_defaults(handler=do_clean)
 
-    for command in (build, listing, check, preview, cleaning):
+    serving = commands.add_parser("serve", help="the web page for clinicians: choose, preview and print PDFs",
+                                  description=(
+        "Serve a web page where clinicians find a leaflet, choose its language, print size, sections, paper "
+        "and notes, preview it and print it. PDFs are rendered by worker processes and kept in a cache "
+        "folder keyed by the digest of their inputs; several servers may share it."))
+    serving.add_argument("--clinic", type=path_argument, metavar="FILE",
+                         help="the clinic's branding, for every PDF served (YAML, as for build)")
+    serving.add_argument("--host", default="127.0.0.1",
+                         help="address to listen on (default: 127.0.0.1, this machine only)")
+    serving.add_argument("--port", type=port_number, default=8000, help="port to listen on (default: 8000)")
+    serving.add_argument("--jobs", "-j", type=positive, metavar="N",
+                         help="render worker processes (default: one per core)")
+    serving.add_argument("--queue", type=positive, metavar="N",
+                         help="render jobs accepted at once, running or waiting; more get 503 "
+                              "(default: two per worker)")
+    serving.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
+                         help="longest a PDF may take to render; then 504 and the worker is replaced (default: 60)")
+    serving.add_argument("--cache-dir", type=path_argument, metavar="DIR",
+                         help="folder for rendered PDFs and previews, may be shared by several servers "
+                              "(default: .cache/serve in the project)")
+    serving.add_argument("--cache-size", type=positive, default=1024, metavar="MB",
+                         help="size limit of the cache folder; the files read longest ago go first (default: 1024)")
+    serving.add_argument("--forwarded-allow-ips", metavar="IPS",
+                         help="behind a reverse proxy: the proxy's addresses, whose X-Forwarded-For is trusted")
+    serving.set_defaults(handler=do_serve)
+
+    for command in (build, listing, check, preview, cleaning, serving):
         command.add_argument("--root", type=path_argument, metavar="DIR",
                              help="the project folder, holding leaflets/ and assets/ (default: this one)")
         command.add_argument("--leaflets-dir", type=path_argument, metavar="DIR",
@@ -129,6 +155,22 @@ def format_list(given: list[str] | None) -> tuple[str, ...]:
     if not given:
         return BuildRequest().formats
     return tuple(dict.fromkeys(name.strip().lower() for text in given for name in text.split(",")))
+
+
+def positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number, 1 or more: {text!r}")
+    return value
+
+
+def port_number(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"not a port number (1 to 65535): {text!r}")
+    return int(text)
 
 
 def iso_date(text: str) -> date:
@@ -231,6 +273,31 @@ class ProgressBar:
     def done(self) -> None:
         if self.shown:
             self.stream.write("\n")
+
+
+def do_serve(args, project: Project) -> int:
+    from .serve import Settings, run
+
+    if not args.timeout > 0:
+        raise LeafletError(f"--timeout must be more than 0 seconds, not {args.timeout}")
+    check_address(args.host, args.port)
+    settings = Settings(project, clinic=args.clinic, cache_dir=args.cache_dir, cache_size=args.cache_size * 1024 * 1024,
+                        workers=args.jobs or os.cpu_count() or 1, queue=args.queue, timeout=args.timeout)
+    run(settings, host=args.host, port=args.port, forwarded_allow_ips=args.forwarded_allow_ips)
+    return EXIT_OK
+
+
+def check_address(host: str, port: int) -> None:
+    """Whether the server can listen there, said before any worker is started."""
+    import socket
+
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except OSError as error:
+        raise LeafletError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
 
 
 def do_preview(args, project: Project) -> int:

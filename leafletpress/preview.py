@@ -111,6 +111,22 @@ def thumbnail(pdf: Path, target: Path) -> int | None:
         document.close()
 
 
+def page_images(pdf: bytes, width: int) -> list[bytes]:
+    """Every page of the PDF as a PNG width pixels wide: what the web server shows before printing."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        images = []
+        for page in document:
+            png = BytesIO()
+            page.render(scale=width / page.get_width()).to_pil().save(png, format="PNG", optimize=True)
+            images.append(png.getvalue())
+        return images
+    finally:
+        document.close()
+
+
 def collect(folder: Path, leaflets: list[Leaflet]) -> tuple[list[Entry], list[Path]]:
     """An entry for every PDF of these leaflets in the folder, and the PDFs that can't be read."""
     entries, unreadable = [], []

@@ -6,7 +6,8 @@
 # it falls back to a font subsetter several times slower. Chinese is printed
 # with Noto Sans CJK SC from fonts-noto-cjk. Braille (build --format brf) is
 # translated by liblouis (liblouis20) with its tables (liblouis-data). The tests
-# open build/index.html in headless Chromium, and draw the PDFs with Poppler,
+# open build/index.html in headless Chromium (the web page's browser tests drive
+# it through chromium-driver), and draw the PDFs with Poppler,
 # MuPDF and Ghostscript (and pdfium, from pip) to see that every viewer and
 # printer draws the same page.
 set -eu
@@ -14,7 +15,7 @@ set -eu
 packages="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig fonts-noto-cjk \
     liblouis20 liblouis-data"
 if [ "${1:-}" = "test" ]; then
-    packages="chromium poppler-utils mupdf-tools ghostscript"
+    packages="chromium chromium-driver poppler-utils mupdf-tools ghostscript"
 fi
 
 missing=""

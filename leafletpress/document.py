@@ -180,6 +180,10 @@ class Document:
     figure_beside: bool
     sources: tuple[Path, ...]  # the files the words come from, to say where a problem is
     breakable: frozenset[str] = frozenset()  # boxes (urgent sections, questions, contact) let run on to a next page
+    #: Every character the font subsets hold: the whole leaflet's in this language (all its sections and the
+    #: notes page) and this PDF's own, so that its PDFs of some sections, with notes, on other paper or in
+    #: large print share one subset (making a Chinese subset takes seconds).
+    glyphs: str = ""
 
     def moves(self) -> dict:
         """What the layout changed to fill its pages: figures moved on, boxes let break."""
@@ -271,6 +275,15 @@ def runs_text(runs: tuple[Run, ...]) -> str:
 
 def build_document(leaflet: Leaflet, options: Options) -> Document:
     """What one PDF of the leaflet prints, in the reader's language."""
+    document = make_document(leaflet, options)
+    every = replace(options, notes=True, note="")
+    first = tuple(leaflet.translations[options.lang].section_ids[:1])  # a handout of some sections says so
+    glyphs = {character for variant in (replace(every, sections=()), replace(every, sections=first))
+              for character in make_document(leaflet, variant).printed_text()}
+    return replace(document, glyphs="".join(sorted(glyphs | set(document.printed_text()))))
+
+
+def make_document(leaflet: Leaflet, options: Options) -> Document:
     translation = leaflet.translations[options.lang]
     _ = translations(options.lang).gettext
     provenance = leaflet.provenance

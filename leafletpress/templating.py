@@ -128,7 +128,7 @@ def page_css(document: Document, fonts_cache: Path | None) -> str:
     """What CSS can't take from the stylesheet: fonts, tokens, the page and its running footer."""
     style, paper = document.style, document.page
     families = ", ".join(css_string(family) for family in families_for(document.lang))
-    text = document.printed_text()
+    text = document.glyphs or document.printed_text()
     faces = "\n".join(
         f"@font-face {{ font-family: {css_string(face.css_family)}; font-weight: {face.weight}; "
         f"src: url({css_string(font_file(face, text, fonts_cache).as_uri())}); }}"

@@ -269,3 +269,16 @@ def test_a_truncated_png_is_refused_even_after_weasyprint_is_imported():
     with pytest.raises(BadPicture, match="is not a whole PNG picture"):
         check_raster(whole[:60], "PNG")
     assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # WeasyPrint's own setting is left as it was
+
+
+def test_pdfs_of_one_language_share_one_font_subset_unless_a_note_adds_characters():
+    from leafletpress.document import build_document
+
+    focal = leaflet()
+    whole = build_document(focal, Options("zh-Hans"))
+    assert set(whole.printed_text()) <= set(whole.glyphs)
+    for other in (Options("zh-Hans", sections=("treatment",)), Options("zh-Hans", True, paper="a5"),
+                  Options("zh-Hans", notes=True), Options("zh-Hans", sections=("diagnosis",), booklet=True)):
+        assert build_document(focal, other).glyphs == whole.glyphs, other
+    noted = build_document(focal, Options("zh-Hans", note="请带上您的药物清单。"))
+    assert set("请带上您的药物清单。") <= set(noted.glyphs) and noted.glyphs != whole.glyphs

@@ -26,6 +26,9 @@ def test_braille_and_site_built_then_left_alone_then_cleaned(capsys, leaflets_di
     assert set(brf.read_text(encoding="ascii")) <= BRF_CHARACTERS
     page = out / "site" / "tiny" / "en" / "index.html"
     assert 'lang="en"' in page.read_text(encoding="utf-8")
+    assert '<a href="../../pdf/tiny.en.brf">Braille file (BRF), for an embosser or a braille display</a>' \
+        in page.read_text(encoding="utf-8")
+    assert (out / "site" / "pdf" / "tiny.en.brf").read_bytes() == brf.read_bytes()
     assert not list(out.glob("*.pdf"))  # only what was asked for
     built = stdout.splitlines()[-1]
     assert built.endswith("built, 0 unchanged, 0 failed") and not built.startswith("0 ")

@@ -71,13 +71,23 @@ def render_page(leaflet: Leaflet, lang: str, clinic: Clinic | None, pdfs: set[st
     document = site_document(leaflet, lang, clinic, today)
     standard, large = Options(lang).filename(leaflet.id), Options(lang, True).filename(leaflet.id)
     links = [PdfLink(name, label) for name, label in ((standard, _("PDF to print")),
-                                                      (large, _("PDF in large print"))) if name in pdfs]
+                                                      (large, _("PDF in large print")),
+                                                      (braille_name(leaflet.id, lang),
+                                                       _("Braille file (BRF), for an embosser or a braille "
+                                                         "display"))) if name in pdfs]
     others = [Link(f"{page_path(leaflet.id, other)}", other, language_name(other),
                    leaflet.translations[other].title) for other in leaflet.languages if other != lang]
     words = {"skip": _("Skip to the leaflet"), "formats": _("Other formats and languages"),
              "languages": _("This leaflet in other languages:"), "all_leaflets": _("All leaflets")}
     return environment().get_template("site/page.html").render(
         document=document, root="../../", pdfs=links, languages=others, words=words, creator=CREATOR)
+
+
+def braille_name(leaflet_id: str, lang: str) -> str:
+    """The braille file of the whole leaflet in a language, as `build --format brf` names it."""
+    from .braille import braille_filename
+
+    return braille_filename(Options(lang), leaflet_id)
 
 
 def render_index(leaflets: list[Leaflet]) -> str:
@@ -117,14 +127,16 @@ def site_files(leaflets: list[Leaflet], folder: Path, pdf_folder: Path | None = 
                clinic: Clinic | None = None, today: date | None = None) -> dict[Path, bytes]:
     """Every file of the site, by where it goes in folder, with its bytes."""
     today = today or date.today()
-    pdfs = {path.name: path for path in sorted(pdf_folder.glob("*.pdf"))} if pdf_folder else {}
+    pdfs = {path.name: path for pattern in ("*.pdf", "*.brf") for path in sorted(pdf_folder.glob(pattern))
+            if path.is_file() and not path.is_symlink()} if pdf_folder else {}
     files: dict[Path, bytes] = {folder / "index.html": render_index(leaflets).encode(),
                                 folder / "site.css": stylesheet().encode()}
     for leaflet in leaflets:
         for lang in leaflet.languages:
             page = render_page(leaflet, lang, clinic, set(pdfs), today)
             files[folder / page_path(leaflet.id, lang)] = page.encode()
-            for name in (Options(lang).filename(leaflet.id), Options(lang, True).filename(leaflet.id)):
+            for name in (Options(lang).filename(leaflet.id), Options(lang, True).filename(leaflet.id),
+                         braille_name(leaflet.id, lang)):
                 if name in pdfs:
                     files[folder / "pdf" / name] = pdfs[name].read_bytes()
         for figure in figures(leaflet):

@@ -11,8 +11,12 @@ block or never end, and never more than a bounded number of bytes.
 """
 
 import os
+import signal
 import stat
 import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from . import __version__
@@ -96,22 +100,41 @@ def check_target(target: Path, protected: list[Path], recorded: bool) -> None:
 
 
 def write_atomic(target: Path, data: bytes) -> None:
-    """Write beside the target, then rename: readers see the old file or the new, never half."""
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    except (FileExistsError, NotADirectoryError):
-        blocker = next(p for p in [target.parent, *target.parent.parents] if p.exists())
-        raise OutputError(f"{display(target)}: cannot write here: {display(blocker)} is not a folder") from None
-    except OSError as error:
-        raise OutputError(f"{display(target)}: cannot write here: {error.strerror}") from None
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, target)
-    except BaseException as error:
-        Path(temporary).unlink(missing_ok=True)
-        if isinstance(error, OSError):
+    """Write beside the target, then rename: readers see the old file or the new, never half.
+
+    Ctrl-C or SIGTERM arriving meanwhile takes effect once the file is
+    written or its temporary file removed, so an interrupted build leaves no
+    half-written file behind, however the signal falls.
+    """
+    with signals_held():
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        except (FileExistsError, NotADirectoryError):
+            blocker = next(p for p in [target.parent, *target.parent.parents] if p.exists())
+            raise OutputError(f"{display(target)}: cannot write here: {display(blocker)} is not a folder") from None
+        except OSError as error:
             raise OutputError(f"{display(target)}: cannot write here: {error.strerror}") from None
-        raise
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(data)
+            os.chmod(temporary, 0o644)
+            os.replace(temporary, target)
+        except BaseException as error:
+            Path(temporary).unlink(missing_ok=True)
+            if isinstance(error, OSError):
+                raise OutputError(f"{display(target)}: cannot write here: {error.strerror}") from None
+            raise
+
+
+@contextmanager
+def signals_held() -> Iterator[None]:
+    """SIGINT and SIGTERM held back (in the main thread, where Python handles them) until the block ends."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)

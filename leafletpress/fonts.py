@@ -162,6 +162,7 @@ def subset_font(face: Face, characters: str, target: Path) -> None:
     options.layout_features, options.name_IDs, options.hinting = ["*"], ["*"], False
     options.notdef_outline = True
     from .errors import RenderError, display
+    from .files import signals_held
 
     temporary: Path | None = None
     try:
@@ -172,15 +173,16 @@ def subset_font(face: Face, characters: str, target: Path) -> None:
             renumbered = identity_cids(font)
         for attempt in range(3):  # `make clean` may remove the folder while another build runs
             try:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                # A name no other writer can hold, not even one with the same process id in
-                # another container sharing the folder: two writes never meet in one file.
-                handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-                temporary = Path(name)
-                with os.fdopen(handle, "wb") as stream:
-                    stream.write(renumbered)
-                os.chmod(temporary, 0o644)
-                os.replace(temporary, target)  # another worker may have written the same: same bytes
+                with signals_held():  # Ctrl-C waits for the file to be whole or gone
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    # A name no other writer can hold, not even one with the same process id in
+                    # another container sharing the folder: two writes never meet in one file.
+                    handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+                    temporary = Path(name)
+                    with os.fdopen(handle, "wb") as stream:
+                        stream.write(renumbered)
+                    os.chmod(temporary, 0o644)
+                    os.replace(temporary, target)  # another worker may have written the same: same bytes
                 break
             except FileNotFoundError:
                 if attempt == 2:

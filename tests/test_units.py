@@ -282,3 +282,23 @@ def test_pdfs_of_one_language_share_one_font_subset_unless_a_note_adds_character
         assert build_document(focal, other).glyphs == whole.glyphs, other
     noted = build_document(focal, Options("zh-Hans", note="请带上您的药物清单。"))
     assert set("请带上您的药物清单。") <= set(noted.glyphs) and noted.glyphs != whole.glyphs
+
+
+def test_an_interrupt_during_a_write_waits_for_the_file_to_be_whole(tmp_path, monkeypatch):
+    import os
+    import signal
+
+    from leafletpress import files
+
+    target = tmp_path / "record.json"
+    real_replace = os.replace
+
+    def interrupted_replace(source, destination):  # Ctrl-C arrives between writing and renaming
+        os.kill(os.getpid(), signal.SIGINT)
+        real_replace(source, destination)
+
+    monkeypatch.setattr(files.os, "replace", interrupted_replace)
+    with pytest.raises(KeyboardInterrupt):
+        files.write_atomic(target, b"whole")
+    assert target.read_bytes() == b"whole"
+    assert [p.name for p in tmp_path.iterdir()] == ["record.json"]  # no temporary file left

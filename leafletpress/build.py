@@ -152,9 +152,10 @@ def build_braille(request: BuildRequest, leaflets: list[Leaflet], clinic: Clinic
                 write_atomic(target, data)
                 manifest.record(target.name, digest)
                 report.built.append(target)
-            except LeafletError as error:
+            except LeafletError as error:  # a source's fault names the source; any other names the file
                 shown = display(target)
-                report.failed.append(error if str(error).startswith(shown) else LeafletError(f"{shown}: {error}"))
+                named = isinstance(error, SourceError) or str(error).startswith(shown)
+                report.failed.append(error if named else LeafletError(f"{shown}: {error}"))
             if on_progress:
                 on_progress(Progress("failed" if len(report.failed) > failures else "built", target, done, len(todo)))
 

@@ -258,14 +258,15 @@ def require_coverage(text: str, lang: str, sources: list[Path]) -> None:
     missing = missing_characters(text, lang)
     if not missing:
         return
-    path, line = _find(missing[0], sources)
+    path, line = find_character(missing[0], sources)
     shown = ", ".join(describe(ch) for ch in missing[:5]) + (" …" if len(missing) > 5 else "")
     fonts = ", ".join(families_for(lang))
     raise SourceError(path, f"no font for {lang!r} ({fonts}) can print {shown}: "
                       "it would print as an empty box", line)
 
 
-def _find(ch: str, sources: list[Path]) -> tuple[Path, int | None]:
+def find_character(ch: str, sources: list[Path]) -> tuple[Path, int | None]:
+    """The first of the files holding the character, and its line; the first file when none does."""
     for path in sources:
         try:
             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):

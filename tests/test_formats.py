@@ -97,6 +97,9 @@ def test_check_warns_where_braille_cannot_say_what_the_pdf_says(capsys, leaflets
     code, _, err = run(capsys, "build", "tiny", "--leaflets-dir", str(leaflets_dir), "--format", "brf",
                        "--out-dir", str(leaflets_dir.parent / "out"))
     assert code == 2 and "has no braille for '\u2030' (U+2030 PER MILLE SIGN)" in err and err.count("\n") == 1
+    line = next(number for number, text in enumerate(source.read_text(encoding="utf-8").splitlines(), 1)
+                if "\u2030" in text)
+    assert err.startswith(f"error: {source}:{line}: ")  # the file and line to change, as for a PDF
 
 
 def test_check_warns_when_bold_is_lost(capsys, leaflets_dir, monkeypatch):

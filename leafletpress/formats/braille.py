@@ -355,8 +355,13 @@ def render_brf(document: Document) -> bytes:
     """The document as a Braille Ready File: ASCII braille, newline line ends, a form feed between pages."""
     missing = without_braille(document.lang, braille_text(document))
     if missing:
-        raise LeafletError(f"{table_for(document.lang).name} (liblouis {table_for(document.lang).file}) has no "
-                           f"braille for {describe(missing[0])}; write it another way in the source")
+        from ..errors import SourceError
+        from ..fonts import find_character
+
+        path, line = find_character(missing[0], list(document.sources))  # the note is typed, not in a file
+        where = "the note" if document.notes and missing[0] in document.notes.note else "the source"
+        raise SourceError(path, f"{table_for(document.lang).name} (liblouis {table_for(document.lang).file}) "
+                                f"has no braille for {describe(missing[0])}; write it another way in {where}", line)
     transcriber = Transcriber(document)
     pages = paginate(transcriber.blocks(), lambda n: to_ascii(transcriber.cells(str(n))))
     text = "\f".join("\n".join(line.rstrip() for line in page) + "\n" for page in pages)

@@ -96,7 +96,9 @@ def build(request: BuildRequest, project: Project,
             raise OutputError("--output writes one PDF: name one leaflet and at most one --lang")
         if not request.lang:  # the source language, as written
             request = replace(request, lang=(leaflets[0].source_language,))
-    jobs, skipped = plan(request, leaflets, clinic, project, out_dir, problems)
+    # plan() checks names for every format; the engine is the PDFs' alone, so it can't refuse a language then
+    planned = request if "pdf" in request.formats else replace(request, engine=BuildRequest().engine)
+    jobs, skipped = plan(planned, leaflets, clinic, project, out_dir, problems)
     if request.output and problems:
         raise problems[0]
     report = BuildReport()

@@ -124,3 +124,10 @@ def test_gallery_links_web_pages_and_braille(capsys, leaflets_dir, tmp_path):
     assert '<a href="site/tiny/en/index.html">Web page</a>' in gallery
     assert '<a href="tiny.en.brf">Braille (BRF) · 1 KB</a>' in gallery
     assert '<a href="site/index.html">the leaflets\' web site</a>' in gallery
+
+
+def test_the_engine_applies_to_pdfs_only(capsys, tmp_path):
+    code, out, err = run(capsys, "build", "focal-dystonia", "--lang", "ar", "--engine", "reportlab",
+                         "--format", "brf,html", "--out-dir", str(tmp_path))
+    assert (code, err) == (0, "") and out.endswith(" built, 0 unchanged, 0 failed\n")
+    assert (tmp_path / "focal-dystonia.ar.brf").is_file() and not list(tmp_path.glob("*.pdf"))

@@ -435,9 +435,19 @@ def test_a_clinician_prints_the_treatment_section_in_spanish_large_print(server,
     from selenium.webdriver.common.keys import Keys
 
     browser.get(server.url)
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.wait import WebDriverWait
+
+    def arrive(part: str) -> None:  # a key press loads a new page: find nothing on the old one
+        WebDriverWait(browser, 30).until(expected_conditions.url_contains(part))
+        WebDriverWait(browser, 30).until(lambda driver: driver.execute_script("return document.readyState")
+                                         == "complete")
+
     search = browser.find_element(By.ID, "q")
     search.send_keys("dyst", Keys.ENTER)  # the keyboard alone, from here to the PDF
+    arrive("q=dyst")
     browser.find_element(By.CSS_SELECTOR, 'a[hreflang="es"]').send_keys(Keys.ENTER)
+    arrive("lang=es")
     assert browser.find_element(By.TAG_NAME, "h1").text == "Distonía focal"
     assert browser.find_element(By.ID, "lang-es").is_selected()
     browser.find_element(By.ID, "print-large").send_keys(Keys.SPACE)

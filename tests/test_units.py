@@ -284,21 +284,28 @@ def test_pdfs_of_one_language_share_one_font_subset_unless_a_note_adds_character
     assert set("请带上您的药物清单。") <= set(noted.glyphs) and noted.glyphs != whole.glyphs
 
 
-def test_an_interrupt_during_a_write_waits_for_the_file_to_be_whole(tmp_path, monkeypatch):
-    import os
-    import signal
+def test_an_interrupt_during_a_write_waits_for_the_file_to_be_whole(tmp_path):
+    """Ctrl-C arriving between writing and renaming; in a process of its own, where Python handles signals."""
+    import subprocess
+    import sys
 
-    from leafletpress import files
-
+    script = """
+import os, signal, sys
+from pathlib import Path
+from leafletpress import files
+rename = os.replace
+def interrupted(source, target):
+    os.kill(os.getpid(), signal.SIGINT)
+    rename(source, target)
+os.replace = interrupted
+try:
+    files.write_atomic(Path(sys.argv[1]), b"whole")
+except KeyboardInterrupt:
+    print("interrupted once the file was written")
+"""
     target = tmp_path / "record.json"
-    real_replace = os.replace
-
-    def interrupted_replace(source, destination):  # Ctrl-C arrives between writing and renaming
-        os.kill(os.getpid(), signal.SIGINT)
-        real_replace(source, destination)
-
-    monkeypatch.setattr(files.os, "replace", interrupted_replace)
-    with pytest.raises(KeyboardInterrupt):
-        files.write_atomic(target, b"whole")
+    done = subprocess.run([sys.executable, "-c", script, str(target)], capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parent.parent)
+    assert done.stdout == "interrupted once the file was written\n", done.stderr
     assert target.read_bytes() == b"whole"
     assert [p.name for p in tmp_path.iterdir()] == ["record.json"]  # no temporary file left

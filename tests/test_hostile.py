@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from .helpers import PROJECT, main
+from .helpers import PROJECT, clone_project, main
 
 pytestmark = pytest.mark.pdf  # renders PDFs: the slower tier
 
@@ -104,11 +104,22 @@ def test_batch_leaves_someone_elses_pdf_of_the_same_name(capsys, leaflets_dir, t
 
 # --- make clean removes only what the tool wrote --------------------------------------------------
 
-def make(*args: str, cwd: Path = PROJECT) -> subprocess.CompletedProcess:
-    return subprocess.run(["make", "--no-print-directory", *args], cwd=cwd, capture_output=True, text=True)
+@pytest.fixture(scope="module")
+def checkout(tmp_path_factory) -> Path:
+    """A clone of the project to run `make` in: `make clean` empties the caches of the project it runs in,
+    which would pull them from under every other test running at the same time."""
+    return clone_project(tmp_path_factory.mktemp("checkout") / "leafletpress", venv=True)
 
 
-def test_make_clean_removes_only_what_the_tool_wrote(tmp_path):
+@pytest.fixture
+def make(checkout):
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["make", "--no-print-directory", *args], cwd=checkout, capture_output=True,
+                              text=True)
+    return run
+
+
+def test_make_clean_removes_only_what_the_tool_wrote(make, tmp_path):
     out = tmp_path / "My leaflets"
     result = make("build", "preview", f"OUT={out}", "LANGS=en")
     assert result.returncode == 0, result.stderr
@@ -122,7 +133,7 @@ def test_make_clean_removes_only_what_the_tool_wrote(tmp_path):
     assert (tmp_path / "My" / "keep.txt").read_text() == "keep"
 
 
-def test_make_clean_removes_a_folder_it_created_once_empty(tmp_path):
+def test_make_clean_removes_a_folder_it_created_once_empty(make, tmp_path):
     out = tmp_path / "a b"
     assert make("build", f"OUT={out}", "LANGS=en").returncode == 0
     assert make("clean", f"OUT={out}").returncode == 0
@@ -130,8 +141,8 @@ def test_make_clean_removes_a_folder_it_created_once_empty(tmp_path):
 
 
 @pytest.mark.parametrize("folder", ["leaflets", "assets", "."])
-def test_make_clean_never_touches_a_folder_it_did_not_build(folder):
-    root = PROJECT / folder
+def test_make_clean_never_touches_a_folder_it_did_not_build(make, checkout, folder):
+    root = checkout / folder
     before = {p for p in root.rglob("*") if ".cache" not in p.parts and "build" not in p.parts
               and ".venv" not in p.parts and ".git" not in p.parts}
     result = make("clean", f"OUT={root}")
@@ -154,7 +165,7 @@ def test_clean_ignores_a_crafted_record(capsys, tmp_path):
     assert victim.exists()
 
 
-def test_make_with_a_quote_in_the_folder_name(tmp_path):
+def test_make_with_a_quote_in_the_folder_name(make, tmp_path):
     out = tmp_path / "it's here"
     result = make("build", f"OUT={out}", "LANGS=en")
     assert result.returncode == 0, result.stderr

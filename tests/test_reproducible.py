@@ -7,14 +7,13 @@ its own hash seed, so nothing may hang on the order of a set or a dict.
 """
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from .helpers import PROJECT
+from .helpers import clone_project
 
 pytestmark = pytest.mark.pdf  # renders PDFs: the slower tier
 
@@ -24,20 +23,7 @@ LARGE_PRINT = ("focal-dystonia", "--lang", "zh-Hans", "--large-print")
 @pytest.fixture(scope="module")
 def clone(tmp_path_factory) -> Path:
     """A git clone of this checkout, with the checkout's uncommitted changes: no caches, no build folder."""
-    root = tmp_path_factory.mktemp("clone") / "leafletpress"
-    subprocess.run(["git", "clone", "--quiet", "--no-hardlinks", str(PROJECT), str(root)], check=True)
-    changed = subprocess.run(["git", "ls-files", "--modified", "--others", "--exclude-standard"], cwd=PROJECT,
-                             capture_output=True, text=True, check=True).stdout.splitlines()
-    for name in changed:
-        if (PROJECT / name).is_file():
-            (root / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(PROJECT / name, root / name)
-    for name in subprocess.run(["git", "ls-files", "--deleted"], cwd=PROJECT, capture_output=True, text=True,
-                               check=True).stdout.splitlines():
-        (root / name).unlink(missing_ok=True)
-    compiled = sorted((PROJECT / "templates" / "locale").rglob("*.mo"))  # made by `make`, not in git
-    for path in compiled:
-        shutil.copy2(path, root / path.relative_to(PROJECT))
+    root = clone_project(tmp_path_factory.mktemp("clone") / "leafletpress")
     assert not (root / ".cache").exists()
     return root
 

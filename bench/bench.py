@@ -479,13 +479,16 @@ def measure_library(work: Path, sizes: tuple[int, ...], runs: int) -> dict:
 
 # ---------------------------------------------------------------- 8. against an earlier generator
 
-def measure_baseline(work: Path, baseline: Path, runs: int) -> dict:
+def measure_baseline(work: Path, baseline: Path, runs: int, leaflets: Path | None = None) -> dict:
     """Per-PDF time of a full batch (8 PDFs, --force) with this generator and with another checkout of it.
 
-    Both run in this virtual environment, interleaved, so the machine's noise hits both alike.
+    Both run in this virtual environment, interleaved, so the machine's noise hits both alike. With
+    `leaflets`, the other checkout builds that folder (today's leaflets in its own metadata format), so
+    that both lay out the same words; else it builds its own leaflets.
     """
     ours_out, theirs_out = fresh_dir(work, "ours"), fresh_dir(work, "baseline")
-    theirs = [sys.executable, str(baseline / "generate.py"), "build", "--out-dir", str(theirs_out), "--force"]
+    theirs = [sys.executable, str(baseline / "generate.py"), "build", "--out-dir", str(theirs_out), "--force",
+              *(["--leaflets-dir", str(leaflets)] if leaflets else [])]
 
     def baseline_batch() -> float:
         start = time.perf_counter()
@@ -501,10 +504,23 @@ def measure_baseline(work: Path, baseline: Path, runs: int) -> dict:
     count = len(list(ours_out.glob("*.pdf")))
     commit = subprocess.run(["git", "-C", str(baseline), "rev-parse", "--short", "HEAD"], capture_output=True,
                             text=True).stdout.strip()
-    print(f"  {count} PDFs: ours {ours / count:.3f} s/PDF, baseline {commit} {before / count:.3f} s/PDF, "
-          f"{before / ours:.2f}×", flush=True)
+    pages = {name: sum(page_count(pdf) for pdf in folder.glob("*.pdf"))
+             for name, folder in (("ours", ours_out), ("baseline", theirs_out))}
+    print(f"  {count} PDFs: ours {ours / count:.3f} s/PDF ({pages['ours']} pages), baseline {commit} "
+          f"{before / count:.3f} s/PDF ({pages['baseline']} pages), {before / ours:.2f}×", flush=True)
     return {"ours_s": ours, "baseline_s": before, "pdfs": count, "speedup": before / ours, "commit": commit,
-            "times": times, "other_cores": statistics.fmean(loads["ours"] + loads["baseline"])}
+            "pages": pages, "same_leaflets": leaflets is not None, "times": times,
+            "other_cores": statistics.fmean(loads["ours"] + loads["baseline"])}
+
+
+def page_count(pdf: Path) -> int:
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        return len(document)
+    finally:
+        document.close()
 
 
 # ---------------------------------------------------------------- report
@@ -610,12 +626,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--baseline", type=Path, metavar="CHECKOUT",
                         help="another checkout of leafletpress (e.g. a git worktree of an older commit) to "
                              "compare the per-PDF batch time with")
+    parser.add_argument("--baseline-leaflets", type=Path, metavar="DIR",
+                        help="a leaflets folder for the --baseline checkout to build instead of its own (today's "
+                             "leaflets in its metadata format), so that both build the same words")
+    parser.add_argument("--baseline-only", action="store_true",
+                        help="measure only 8 (needs --baseline), added to the results of the last full run")
     parser.add_argument("--formats-only", action="store_true",
                         help="measure only the web page and braille formats (9), added to the results of the last "
                              "full run in --output")
     args = parser.parse_args(argv)
     if args.formats_only:
         return formats_only(args.output, SETTINGS["quick" if args.quick else "full"]["render_runs"])
+    if args.baseline_only:
+        if not args.baseline:
+            parser.error("--baseline-only needs --baseline CHECKOUT")
+        return baseline_only(args.output, args.baseline.resolve(), args.baseline_leaflets,
+                             SETTINGS["quick" if args.quick else "full"]["batch_runs"])
     mode = "quick" if args.quick else "full"
     settings = SETTINGS[mode]
     started = time.perf_counter()
@@ -641,7 +667,8 @@ def main(argv: list[str] | None = None) -> int:
         results["formats"] = measure_formats(work, settings["render_runs"])
         if args.baseline:
             print(f"8. against {args.baseline}", flush=True)
-            results["baseline"] = measure_baseline(work, args.baseline.resolve(), settings["batch_runs"])
+            results["baseline"] = measure_baseline(work, args.baseline.resolve(), settings["batch_runs"],
+                                                   args.baseline_leaflets)
     results["elapsed_s"] = time.perf_counter() - started
     table = rows(results)
     results["table"] = [{"measure": m.strip(), "value": v, "target": t, "other_load_cores": load,
@@ -671,6 +698,18 @@ def formats_only(output: Path, runs: int) -> int:
     print("\n".join(table_lines(table)))
     output.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
     print(f"\nresults added to {output}")
+    return 0
+
+
+def baseline_only(output: Path, baseline: Path, leaflets: Path | None, runs: int) -> int:
+    """Measure 8 alone and put it into the results of the last full run."""
+    results = json.loads(output.read_text()) if output.is_file() else {}
+    with tempfile.TemporaryDirectory(prefix="leafletpress-bench-") as temporary:
+        print(f"8. against {baseline}", flush=True)
+        results["baseline"] = measure_baseline(Path(temporary), baseline, runs, leaflets)
+    results["baseline"]["date"] = datetime.now(UTC).isoformat(timespec="seconds")
+    output.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
+    print(f"results added to {output}")
     return 0
 
 

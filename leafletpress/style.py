@@ -152,6 +152,9 @@ class Style:
     note_lines: int = token("Ruled lines in the notes box.", "")
     question_lines: int = token("Lines to write on in the box for the patient's questions.", "")
     # Colours
+    ink: str = token("Text, and the borders of what must be seen (notices, urgent help, lines to write on): "
+                     "black, 21:1 on white.", "")
+    background: str = token("The page behind the text: white, as the paper it prints on (ReportLab draws none).", "")
     accent: str = token("Headings, the title, rules, list markers: 9.6:1 on white (WCAG AAA).", "")
     warning_background: str = token("Behind a notice that must be seen: black on pale yellow.", "")
     frame: str = token("Picture frames and the About box's border.", "")
@@ -179,7 +182,8 @@ class Style:
             qr_size=26 * MM, qr_gap=5 * MM, online_gap=3 * MM,
             margin=size.margin * MM, bottom_margin=size.bottom_margin * MM, footer_gap=3 * MM,
             footer_title_share=0.68, note_lines=size.note_lines, question_lines=size.question_lines,
-            accent="#1a4d7a", warning_background="#fff3b0", frame="#666666", credit="#333333",
+            ink="#000000", background="#ffffff", accent="#1a4d7a", warning_background="#fff3b0", frame="#666666",
+            credit="#333333",
         )
 
     def css_properties(self) -> str:

@@ -101,7 +101,7 @@ def test_the_stylesheet_uses_only_tokens_for_lengths_and_colours():
         for declaration in tinycss2.parse_blocks_contents(rule.content, skip_comments=True,
                                                           skip_whitespace=True):
             for token in declaration.value if declaration.type == "declaration" else []:
-                if token.type == "dimension" and token.unit in ("pt", "mm", "em", "px", "cm"):
+                if token.type == "hash" or token.type == "dimension" and token.unit in ("pt", "mm", "em", "px", "cm"):
                     pytest.fail(f"{declaration.name}: {tinycss2.serialize(declaration.value)}")
 
 

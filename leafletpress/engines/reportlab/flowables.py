@@ -6,7 +6,7 @@ here is how CSS behaves where ReportLab behaves otherwise by default.
 
 from functools import cache
 
-from reportlab.lib.colors import HexColor, black
+from reportlab.lib.colors import HexColor
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -19,8 +19,7 @@ TALL = 10**6  # an unlimited height, to measure a flowable
 
 
 @cache
-def text_style(size: float, leading: float, bold: bool = False, colour: str = "#000000",
-               indent: float = 0) -> ParagraphStyle:
+def text_style(size: float, leading: float, colour: str, bold: bool = False, indent: float = 0) -> ParagraphStyle:
     """A clear-print paragraph style: left-aligned, never justified or hyphenated, no widows."""
     return ParagraphStyle(
         f"{size}-{leading}-{bold}-{colour}-{indent}", fontName=BOLD if bold else REGULAR, fontSize=size,
@@ -69,7 +68,7 @@ class Item(Text):
     clear and push the first line right instead.
     """
 
-    marker, marker_colour, max_height = "", black, TALL
+    marker, marker_colour, max_height = "", None, TALL
 
     def draw(self):
         if self.marker:  # first, so it reads before the item's text
@@ -113,7 +112,7 @@ class Box(Table):
     """
 
     border: float = 0
-    colour = black
+    colour = None
 
     def draw(self):
         super().draw()

@@ -5,7 +5,7 @@ from functools import partial
 from io import BytesIO
 from xml.sax.saxutils import escape
 
-from reportlab.lib.colors import black
+from reportlab.lib.colors import HexColor
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
@@ -20,14 +20,14 @@ def draw_footer(canvas: Canvas, document: Document, number: int, count: int) -> 
     """As the CSS margin boxes: footer_gap below the column, the title on the left, the number on the right."""
     style, paper = document.style, document.page
     width, margin = paper.width * MM, style.margin
-    paragraph = text_style(style.smallest, style.leading)
+    paragraph = text_style(style.smallest, style.leading, style.ink)
     top = style.bottom_margin - style.footer_gap
     left = Text(escape(document.footer), paragraph)
     _, height = left.wrap((width - 2 * margin) * style.footer_title_share, style.bottom_margin)
     left.drawOn(canvas, margin, top - height)
     half_leading = (paragraph.leading - (ASCENT + DESCENT) * style.smallest) / 2
     canvas.setFont(BOLD, style.smallest)
-    canvas.setFillColor(black)
+    canvas.setFillColor(HexColor(style.ink))
     canvas.drawRightString(width - margin, top - half_leading - ASCENT * style.smallest,
                            document.page_number(number, count))
 

@@ -13,8 +13,6 @@ from ...style import MM
 from .flowables import BOLD, TALL, Heading, Item, Rule, Text, boxed, collapse, spaced, table_style, text_style
 from .pictures import picture, qr_code
 
-BLACK = "#000000"
-
 
 def markup(runs: tuple[Run, ...]) -> str:
     """Runs as ReportLab markup: bold when strong, a link where there is an address."""
@@ -42,10 +40,10 @@ class Story:
         story += [self.questions(), self.contact(), self.about(), *self.notes()]
         return collapse(story)
 
-    def text(self, words: str, size: float, leading: float | None = None, bold: bool = False, colour: str = BLACK,
+    def text(self, words: str, size: float, leading: float | None = None, bold: bool = False, colour: str = "",
              before: float = 0, after: float = 0, kind=Text, indent: float = 0, **attributes) -> Text:
         """A paragraph of markup, with its CSS margins."""
-        paragraph = spaced(kind(words, text_style(size, leading or self.s.leading, bold, colour, indent)),
+        paragraph = spaced(kind(words, text_style(size, leading or self.s.leading, colour or self.s.ink, bold, indent)),
                            before, after)
         for name, value in attributes.items():
             setattr(paragraph, name, value)
@@ -75,7 +73,7 @@ class Story:
         for warning in block.warnings:
             padding = (s.warning_padding_block, s.warning_padding_inline, s.warning_padding_block)
             flowables.append(spaced(boxed([self.text(escape(warning), s.body, bold=True)], self.column,
-                                          s.warning_border, BLACK, padding, s.warning_background), after=s.warning_gap))
+                                          s.warning_border, s.ink, padding, s.warning_background), after=s.warning_gap))
         flowables.append(self.text(escape(block.dates), s.smallest))
         flowables += [self.text(escape(notice), s.smallest, before=s.notice_gap) for notice in block.notices]
         if block.partial:
@@ -101,7 +99,7 @@ class Story:
 
     def section(self, section: PrintedSection, first: bool) -> list:
         s = self.s
-        flowables = [self.heading(section.heading, s.heading, 1, BLACK if section.urgent else "",
+        flowables = [self.heading(section.heading, s.heading, 1, s.ink if section.urgent else "",
                                   before=0 if first or section.urgent else s.heading_before, after=s.heading_after)]
         flowables += [flowable for block in section.before for flowable in self.block(block, self.column)]
         if section.figure:
@@ -110,7 +108,7 @@ class Story:
         if not section.urgent:
             return flowables
         # Boxed in black on pale yellow, as the notices are (.urgent).
-        box = self.box(flowables, BLACK, s.warning_border, s.warning_background)
+        box = self.box(flowables, s.ink, s.warning_border, s.warning_background)
         return [spaced(box, before=s.heading_before, after=s.paragraph_gap)]
 
     def block(self, block: Block, width: float) -> list:
@@ -123,7 +121,7 @@ class Story:
                 return self.items([markup(item) for item in items], s.body, s.list_indent, s.item_gap,
                                   s.paragraph_gap, ordered)
             case Subheading(text=text):
-                return [self.heading(text, s.subheading, 2, BLACK, before=s.subheading_before,
+                return [self.heading(text, s.subheading, 2, s.ink, before=s.subheading_before,
                                      after=s.subheading_after)]
             case Figure():  # a figure that doesn't open its section stands alone
                 return [self.together(self.figure(block, s.figure_width * width), s.figure_width * width)]
@@ -168,7 +166,7 @@ class Story:
         s, box = self.s, self.document.questions
         inner = [self.heading(box.heading, s.heading, 1, after=s.heading_after),
                  self.text(escape(box.lead), s.body, after=s.paragraph_gap),
-                 *(spaced(Rule(s.rule, BLACK, height=s.write_in_height)) for _ in range(box.lines))]
+                 *(spaced(Rule(s.rule, s.ink, height=s.write_in_height)) for _ in range(box.lines))]
         return self.box(inner, s.accent)
 
     def contact(self) -> Table:
@@ -190,7 +188,7 @@ class Story:
         s = self.s
         width = max(stringWidth(label, BOLD, s.body) for label, _ in rows)
         cells = [[self.text(escape(label), s.body, bold=True), "", value] for label, value in rows]
-        ruling = [("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("LINEBELOW", (2, 0), (2, -1), s.rule, BLACK)]
+        ruling = [("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("LINEBELOW", (2, 0), (2, -1), s.rule, s.ink)]
         return spaced(Table(cells, colWidths=[width, s.write_in_gap, self.inner - width - s.write_in_gap],
                             rowHeights=row_height and [row_height] * len(rows),
                             style=table_style(*(ruling if ruled else []))))
@@ -201,14 +199,14 @@ class Story:
 
     def about(self) -> Table:
         s, box = self.s, self.document.about
-        inner = [self.heading(box.heading, s.subheading, 1, BLACK, after=s.about_heading_after)]
+        inner = [self.heading(box.heading, s.subheading, 1, s.ink, after=s.about_heading_after)]
         inner += [self.text(escape(line), s.smallest, after=s.about_gap) for line in box.lines]
         if box.online:
             words = self.text(f"{escape(box.online.lead)}<br/>{escape(box.online.url)}", s.smallest)
             code = qr_code(box.online.url, s.qr_size)
             inner.append(spaced(self.row([code, words], s.qr_size + s.qr_gap, self.inner, "MIDDLE"),
                                 before=s.online_gap, after=s.online_gap))
-        inner.append(self.heading(box.sources_heading, s.smallest, 2, BLACK, before=s.sources_heading_before,
+        inner.append(self.heading(box.sources_heading, s.smallest, 2, s.ink, before=s.sources_heading_before,
                                   after=s.sources_heading_after))
         lines = [escape(source.text) + (f" <a href={quoteattr(source.url)}>{escape(source.url)}</a>"
                                         if source.url else "") for source in box.sources]
@@ -224,7 +222,7 @@ class Story:
         if notes.note:
             inner.append(self.text("<br/>".join(map(escape, notes.note.splitlines())), s.body,
                                    before=s.paragraph_gap))
-        inner += [spaced(Rule(s.rule, BLACK, height=s.write_in_height)) for _ in range(notes.lines)]
+        inner += [spaced(Rule(s.rule, s.ink, height=s.write_in_height)) for _ in range(notes.lines)]
         return [spaced(PageBreak()), spaced(self.box(inner, s.accent))]
 
     def box(self, inner: list, colour: str, border: float = 0, background: str | None = None) -> Table:

@@ -29,7 +29,7 @@ on time, so the same pages give the same bytes.
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from pydyf import Array, Dictionary
+from pydyf import PDF, Array, Dictionary
 from weasyprint.formatting_structure import boxes
 from weasyprint.pdf import tags
 from weasyprint.pdf.stream import Stream
@@ -113,11 +113,11 @@ def origins_recorded() -> Iterator[None]:
         tags._build_box_tree = original
 
 
-def mend_tree(document, pdf) -> None:
+def mend_tree(_document, pdf: PDF) -> None:
     """Mend the tag tree of the pydyf PDF WeasyPrint has made, before it is written (a write_pdf finisher)."""
     root = target(pdf, pdf.catalog["StructTreeRoot"])
     top = target(pdf, root["K"][0])
-    made = {element.number for element in resolve(pdf, top)}
+    made = resolve(pdf, top)
     join_halves(top)
     for element in list(elements(top)):
         retag(element)
@@ -131,21 +131,22 @@ def mend_tree(document, pdf) -> None:
 
 # --- The tree, its kids named by the objects themselves while it is mended -----------------------------
 
-def target(pdf, reference: bytes) -> Dictionary:
+def target(pdf: PDF, reference: bytes) -> Dictionary:
     """The object a reference (b"12 0 R") names."""
     return pdf.objects[int(reference.split(b" ", 1)[0])]
 
 
-def resolve(pdf, element) -> Iterator[Dictionary]:
-    """Name each kid under element (element included) by its object rather than its reference: each element."""
+def resolve(pdf: PDF, element: Dictionary) -> set[int]:
+    """Name each kid under element by its object rather than its reference: each element's number."""
     element["K"] = Array([target(pdf, kid) if isinstance(kid, bytes) else kid for kid in element.get("K", [])])
-    yield element
+    made = {element.number}
     for kid in kids(element):
         if is_element(kid):
-            yield from resolve(pdf, kid)
+            made |= resolve(pdf, kid)
+    return made
 
 
-def refer(element, parent) -> set[int]:
+def refer(element: Dictionary, parent: Dictionary) -> set[int]:
     """Name each kid under element by its reference again, and each element's parent: each element's number."""
     kept = {element.number}
     for kid in kids(element):
@@ -273,7 +274,7 @@ def drop_empty(node) -> None:
 
 # --- The parent tree -----------------------------------------------------------------------------------
 
-def write_parent_tree(pdf, root, top) -> None:
+def write_parent_tree(pdf: PDF, root: Dictionary, top: Dictionary) -> None:
     """The parent tree afresh from the tree: each page's MCIDs, then each annotation, to its element."""
     pages = {reference: number for number, reference in enumerate(pdf.page_references)}
     marks: dict[int, dict[int, Dictionary]] = {number: {} for number in pages.values()}

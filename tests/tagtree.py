@@ -104,7 +104,15 @@ def element_problems(pdf) -> list[str]:
         private = [str(key) for key in element if str(key) not in STANDARD_KEYS]
         if private:
             found.append(f"/{name} with keys {private}")
-    return found
+    return found + orphan_problems(pdf)
+
+
+def orphan_problems(pdf) -> list[str]:
+    """Structure elements in the file that the tree does not reach (halves joined to another, empties)."""
+    reached = {element.objgen for element in elements(pdf.Root.StructTreeRoot)}
+    return [f"a /{role(orphan)} outside the tree" for orphan in pdf.objects
+            if isinstance(orphan, Dictionary) and orphan.get("/Type") == Name("/StructElem")
+            and orphan.objgen not in reached]
 
 
 STANDARD_KEYS = {"/Type", "/S", "/P", "/ID", "/Pg", "/K", "/A", "/C", "/R", "/T", "/Lang", "/Alt", "/E",

@@ -161,3 +161,31 @@ def test_a_link_over_several_lines_is_one_link_element(tmp_path):
     assert roles(pdf)["Link"] == 2
     assert element_texts(pdf, "Link") == [url, "example.org"]
     assert tag_problems(pdf) == []
+
+
+def test_no_structure_element_is_left_outside_the_tree(tmp_path):
+    """WeasyPrint writes the footer's elements and leaves them out of the tree; ours has none such, and no
+    half of a joined element is left behind."""
+    from weasyprint import CSS, HTML
+
+    from leafletpress.engines.weasyprint import render_document
+    from leafletpress.fetch import LocalFetcher
+    from leafletpress.fonts import font_folders
+    from leafletpress.project import TEMPLATES
+
+    html = ('<html lang="en"><head><title>Footer</title></head><body><p>A first paragraph.</p><p>'
+            + "A paragraph long enough to run on over the foot of a page. " * 12 + "</p><p>The last.</p></body></html>")
+    css = ("@page { size: A7; @bottom-center { content: 'Page ' counter(page) } } "
+           "body { font-family: 'Atkinson Hyperlegible'; }")
+    bare, ours = tmp_path / "bare.pdf", tmp_path / "ours.pdf"
+    bare.write_bytes(HTML(string=html).write_pdf(stylesheets=[CSS(string=css)], pdf_variant="pdf/ua-1"))
+    ours.write_bytes(render_document(html, css, LocalFetcher([TEMPLATES, *font_folders(None)])))
+    assert [problem for problem in tag_problems(bare) if "outside the tree" in problem]
+    assert tag_problems(ours) == []
+    with pikepdf.open(ours) as pdf:  # the long paragraph runs over pages: the case to mend
+        assert any(len({kid.Pg.objgen for kid in elements(element)}) > 1
+                   for element in elements(pdf.Root.StructTreeRoot) if element.S == "/P")
+    footers = artifact_text_pages(ours)
+    assert len(footers) > 1
+    assert footers == [f"Page {number}" for number in range(1, len(footers) + 1)]
+    assert len(element_texts(ours, "P")) == 3

@@ -20,7 +20,7 @@ from ..fetch import LocalFetcher
 from ..fonts import font_folders
 from ..pages import FILL_TARGET
 from ..project import TEMPLATES, Project
-from ..tagging import mend_tree, origins_recorded
+from ..tagging import mend_tree, tags_mended
 from ..templating import page_css, render_html
 from .rtl import rtl_in_logical_order
 
@@ -35,9 +35,8 @@ def render(document: Document, project: Project) -> bytes:
 
 def write(pages) -> bytes:
     """The laid-out pages as a PDF, its tag tree mended where WeasyPrint 70 writes it per page."""
-    with origins_recorded():
-        pdf = pages.write_pdf(pdf_variant=PDF_VARIANT)
-    return mend_tree(pdf)
+    with tags_mended(pages):
+        return pages.write_pdf(pdf_variant=PDF_VARIANT, finisher=mend_tree)
 
 
 def paginate(document: Document, project: Project):

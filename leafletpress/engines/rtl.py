@@ -52,6 +52,7 @@ import io
 import re
 import unicodedata
 import weakref
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -128,8 +129,9 @@ class Marks:
 
 
 def right_to_left(box) -> bool:
-    return isinstance(box, boxes.TextBox) and any(unicodedata.bidirectional(ch) in RIGHT_TO_LEFT
-                                                  for ch in box.text)
+    """Whether the box is text of a right-to-left line, or holds right-to-left letters."""
+    return isinstance(box, boxes.TextBox) and (
+        box.style["direction"] == "rtl" or any(unicodedata.bidirectional(ch) in RIGHT_TO_LEFT for ch in box.text))
 
 
 @contextmanager
@@ -150,9 +152,9 @@ def rtl_in_logical_order() -> Iterator[None]:
             if right_to_left(box):
                 in_logical_order(stream, box, start)
 
-    def build_fonts_dictionary(pdf, fonts, compress, *args):
-        dictionary = original_fonts(pdf, fonts, compress, *args)
-        show_extra_codes(pdf, fonts, dictionary, compress)
+    def build_fonts_dictionary(pdf, fonts, *args):
+        dictionary = original_fonts(pdf, fonts, *args)
+        show_extra_codes(pdf, fonts, dictionary)
         return dictionary
 
     Stream.marked, weasyprint.pdf.build_fonts_dictionary = marked, build_fonts_dictionary
@@ -260,11 +262,14 @@ def all_marks(text: str) -> bool:
 def direction_marks(line: list[Unit]) -> dict[int, Marks]:
     """The direction marks each unit needs, by its index, so that Poppler and pdfium read the line in order.
 
-    After every run read left to right (a left-to-right run of the line, or a
-    digit or number punctuation among Arabic), a right-to-left mark on its
-    left; a left-to-right run that ends in a bracket or quote also has a
-    left-to-right mark on its right. A mirrored bracket among Arabic has a
-    left-to-right mark on its right and a right-to-left mark on its left.
+    A run read left to right (a left-to-right run of the line, or a digit or
+    number punctuation among Arabic) followed by more than spaces before the
+    next Arabic letter, or by nothing, has a right-to-left mark on its left, its end; a
+    left-to-right run that ends in a bracket or quote also has a left-to-right
+    mark on its right. A mirrored bracket among Arabic has a left-to-right mark
+    on its right, and a right-to-left mark on its left, again unless only spaces
+    come before the next Arabic letter. No more: the marks are text too,
+    and a search for '(GP)' finds no '(\u200fGP\u200f)'.
     """
     marks: dict[int, Marks] = {}
     index = 0
@@ -277,16 +282,29 @@ def direction_marks(line: list[Unit]) -> dict[int, Marks]:
             after = marks.setdefault(end, Marks()).after
             if not reads_left_to_right(line[end].text[-1:]):
                 after.append((LRM, right_of(line[end])))
-            after.append((RLM, left_of(line[index])))
+            if more_than_spaces_follow(line, end):
+                after.append((RLM, left_of(line[index])))
             index = end + 1
             continue
         if len(unit.text) == 1 and unicodedata.bidirectional(unit.text) in NUMBER_LIKE:
-            marks.setdefault(index, Marks()).after.append((RLM, left_of(unit)))
+            if more_than_spaces_follow(line, index):
+                marks.setdefault(index, Marks()).after.append((RLM, left_of(unit)))
         elif len(unit.text) == 1 and unicodedata.mirrored(unit.text):
             marks.setdefault(index, Marks()).before.append((LRM, right_of(unit)))
-            marks[index].after.append((RLM, left_of(unit)))
+            if more_than_spaces_follow(line, index):
+                marks[index].after.append((RLM, left_of(unit)))
         index += 1
     return marks
+
+
+def more_than_spaces_follow(line: list[Unit], index: int) -> bool:
+    """Whether anything but spaces comes after the unit before the next right-to-left letter, or the line
+    ends: there the mark, read last, costs nothing, and it keeps pdfium from reading a line of more
+    brackets than Arabic words as a left-to-right line (it counts the runs of each direction)."""
+    for unit in line[index + 1:]:
+        if not unit.text.isspace():
+            return unicodedata.bidirectional(unit.text[0]) not in RIGHT_TO_LEFT
+    return True
 
 
 def reads_left_to_right(text: str) -> bool:
@@ -318,17 +336,23 @@ def glyph_draws(unit: Unit, font) -> list[Draw]:
     """A unit's glyphs as drawn, and for a ligature or a letter with marks, the invisible glyphs that carry
     its letters where they read in order (see the module's docstring); as drawn if any letter can't be."""
     alone = [Draw(glyph.x, glyph.glyph, glyph) for glyph in unit.glyphs]
-    if unit.level % 2 == 0 or (len(unit.glyphs) == 1 and len(unit.text) == 1):
+    if unit.level % 2 == 0:
         return alone
+    if len(unit.glyphs) == 1 and len(unit.text) == 1:
+        return [Draw(unit.left, mirrored(font, unit.glyphs[0].glyph, unit.text), unit.glyphs[0])]
     main = max(unit.glyphs, key=lambda glyph: glyph.width)
     others = [glyph for glyph in unit.glyphs if glyph is not main]
     letters = [index for index, ch in enumerate(unit.text) if unicodedata.category(ch) != "Mn"]
     if not letters or any(glyph.width for glyph in others):
         return alone
     last = letters[-1]
-    carried = [carrier(font, ch) for index, ch in enumerate(unit.text) if index != last]
-    if None in carried:
+    found = [carrier(font, ch) for index, ch in enumerate(unit.text) if index != last]
+    carried = [code for code in found if code is not None]
+    if len(carried) < len(found):
         return alone
+    for code, letter in zip(carried, unit.text[:last] + unit.text[last + 1:]):
+        font.to_unicode[code] = letter
+        font.widths.setdefault(code, font_cmap(font).advance(code))
     font.to_unicode[main.glyph] = unit.text[last]
     step = APART * main.size
     right = [Draw(unit.right - step * (index + 1), code, main, True, squeeze(font, code, main.size))
@@ -339,15 +363,21 @@ def glyph_draws(unit: Unit, font) -> list[Draw]:
     return [*right, Draw(main.x, main.glyph, main), *seen, *left]
 
 
+def mirrored(font, glyph_id: int, character: str) -> int:
+    """The code to show a glyph by: a bracket drawn mirrored among Arabic (the glyph of ')' for a '(')
+    through a code of its own that reads as the bracket it stands for, the glyph's own code reading as
+    its own character wherever it stands unmirrored."""
+    own = [ch for ch in font_cmap(font).characters.get(glyph_id, ()) if unicodedata.mirrored(ch)]
+    if not unicodedata.mirrored(character) or not own or character in own:
+        return glyph_id
+    font.to_unicode[glyph_id] = own[0]
+    return extra_code(font, ("mirrored", glyph_id, character), character, glyph_id)
+
+
 def carrier(font, letter: str) -> int | None:
     """The glyph that carries a letter invisibly: the font's own glyph for it, unless it reads otherwise."""
-    cmap = font_cmap(font)
-    glyph_id = cmap.get(ord(letter))
-    if glyph_id is None or font.to_unicode.get(glyph_id, letter) != letter:
-        return None
-    font.to_unicode[glyph_id] = letter
-    font.widths.setdefault(glyph_id, cmap.advance(glyph_id))
-    return glyph_id
+    glyph_id = font_cmap(font).get(ord(letter))
+    return None if glyph_id is None or font.to_unicode.get(glyph_id, letter) != letter else glyph_id
 
 
 def squeeze(font, code: int, size: float) -> float:
@@ -375,26 +405,46 @@ def extra_code(font, key, text: str, glyph_id: int) -> int:
     return code
 
 
-def show_extra_codes(pdf, fonts: dict, dictionary, compress: bool) -> None:
+def show_extra_codes(pdf, fonts: dict, dictionary) -> None:
     """Make each extra code a character (CID) of its own that shows its glyph.
 
     WeasyPrint writes, in the font's encoding, that a code for a character the
     font lacks is character 0 (.notdef). An extra code is made its own character
     instead, and a CIDToGIDMap shows it by its glyph: MuPDF reads text by
     character, not by code, so two codes of one character would read alike.
+    When the font lacks no character really, its encoding is Identity-H again
+    (pdfminer, under pdfplumber, reads no other) and the encoding's stream
+    object becomes the CIDToGIDMap.
     """
     for font in fonts.values():
         extra = EXTRA_CODES.get(font)
         if not extra or font.hash not in dictionary:
             continue
         font_dictionary = pdf.objects[int(dictionary[font.hash].split()[0])]
-        encoding = pdf.objects[int(font_dictionary["Encoding"].split()[0])]
-        encoding.stream = [own_character(line, extra) for line in encoding.stream]
         descendant = pdf.objects[int(font_dictionary["DescendantFonts"][0].split()[0])]
-        glyphs = [extra.get(cid, cid) for cid in range(max(extra) + 1)]
-        to_glyphs = pydyf.Stream([b"".join(glyph.to_bytes(2, "big") for glyph in glyphs)], compress=compress)
-        pdf.add_object(to_glyphs)
+        encoding = pdf.objects[int(font_dictionary["Encoding"].split()[0])]
+        to_glyphs = glyph_map([extra.get(cid, cid) for cid in range(max(extra) + 1)])
+        if set(font.missing.values()) <= set(extra):
+            font_dictionary["Encoding"] = "/Identity-H"
+            encoding.stream, encoding.extra, encoding.compress = to_glyphs.stream, to_glyphs.extra, False
+            to_glyphs = encoding
+        else:
+            encoding.stream = [own_character(line, extra) for line in encoding.stream]
+            pdf.add_object(to_glyphs)
         descendant["CIDToGIDMap"] = to_glyphs.reference
+
+
+def glyph_map(glyphs: list[int]) -> pydyf.Stream:
+    """A CIDToGIDMap stream, each glyph number a row that PNG's Up filter writes as its difference from the
+    one above (1, mostly): compressed, a few dozen bytes where the plain numbers take kilobytes."""
+    rows, above = [], b"\0\0"
+    for glyph in glyphs:
+        row = glyph.to_bytes(2, "big")
+        rows.append(b"\2" + bytes((now - then) % 256 for now, then in zip(row, above)))
+        above = row
+    parameters = pydyf.Dictionary({"Predictor": 12, "Colors": 1, "BitsPerComponent": 16, "Columns": 1})
+    return pydyf.Stream([zlib.compress(b"".join(rows))],
+                        pydyf.Dictionary({"Filter": "/FlateDecode", "DecodeParms": parameters}))
 
 
 def own_character(line, extra: dict[int, int]):
@@ -406,8 +456,9 @@ def own_character(line, extra: dict[int, int]):
 
 
 def placed(draws: list[Draw], fonts: dict) -> Iterator[bytes]:
-    """The operators that draw the glyphs in this order, each at its place."""
-    font, rise, hidden, pen = ("", 0.0), 0.0, 0.0, 0.0
+    """The operators that draw the glyphs in this order, each at its place, writing each state only when
+    it changes (the content stream of a page of Arabic grows by a tenth as it is)."""
+    font, rise, scale, invisible, pen = ("", 0.0), 0.0, 100.0, False, 0.0
     for draw in draws:
         like = draw.like
         size = like.size + LARGER if draw.hidden else like.size
@@ -417,21 +468,26 @@ def placed(draws: list[Draw], fonts: dict) -> Iterator[bytes]:
         if like.rise != rise:
             rise = like.rise
             yield f"{number(rise)} Ts".encode()
-        scale = draw.scale if draw.hidden else 0.0
-        if scale != hidden:
-            yield f"{number(scale or 100)} Tz {3 if scale else 0} Tr".encode()
-            hidden = scale
+        if draw.hidden != invisible:
+            invisible = draw.hidden
+            yield b"3 Tr" if invisible else b"0 Tr"
+        if (draw.scale if draw.hidden else 100.0) != scale:
+            scale = draw.scale if draw.hidden else 100.0
+            yield f"{number(scale)} Tz".encode()
         step = round(draw.x - pen, 3)
         pen += step
         yield f"{number(step)} 0 Td <{draw.code:04x}> Tj".encode()
-    if hidden:
-        yield b"100 Tz 0 Tr"
+    if invisible:
+        yield b"0 Tr"
+    if scale != 100:
+        yield b"100 Tz"
     if rise:
         yield b"0 Ts"
 
 
 class FontCmap(dict):
-    """A font's characters to glyph ids, with each glyph's advance in thousandths of the size."""
+    """A font's characters to glyph ids, each glyph's characters, and each glyph's advance in thousandths of
+    the size."""
 
     def __init__(self, font):
         from fontTools.ttLib import TTFont
@@ -441,6 +497,9 @@ class FontCmap(dict):
             order = face.getGlyphOrder()
             ids = {name: number for number, name in enumerate(order)}
             super().__init__({code: ids[name] for code, name in face.getBestCmap().items()})
+            self.characters: dict[int, list[str]] = {}
+            for code, glyph_id in sorted(self.items()):
+                self.characters.setdefault(glyph_id, []).append(chr(code))
             scale = 1000 / face["head"].unitsPerEm
             metrics = face["hmtx"].metrics
             self.advances = {ids[name]: round(advance * scale) for name, (advance, _) in metrics.items()}

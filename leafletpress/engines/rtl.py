@@ -22,8 +22,8 @@ made to satisfy all of them at once:
   Arabic runs and the rest after them right to left with brackets mirrored
   ('(' read as ')'), the others left to right.
 
-So each piece of text holding right-to-left letters is written again, with
-the same glyphs at the same places, each glyph shown on its own (`x 0 Td
+So each piece of text of a right-to-left line, or holding right-to-left
+letters, is written again, with the same glyphs at the same places, each glyph shown on its own (`x 0 Td
 <glyph> Tj`) in the order of the text, and with invisible glyphs (text render
 mode 3) that carry text where the positional readers look for it:
 
@@ -39,7 +39,20 @@ mode 3) that carry text where the positional readers look for it:
   readers from taking the brackets and punctuation beside it into the run;
   a bracket drawn mirrored in Arabic has a left-to-right mark (U+200E) on its
   right and a right-to-left mark on its left, so that pdfium reads it left to
-  right, unmirrored, as the character it is.
+  right, unmirrored, as the character it is. Marks are left out where only
+  spaces stand before the next Arabic letter: they are text too, and a search
+  for '(GP)' finds no '(\u200fGP)'.
+- A bracket drawn mirrored (the glyph of ')' for a '(') is shown through a
+  code of its own that reads as the bracket it stands for, so that its glyph
+  reads as itself where it stands unmirrored, as in '(DMRF)' in a Latin name.
+
+The extra codes (direction marks, second codes of a glyph) lie past the
+font's glyphs, each a character (CID) of its own, shown by its glyph through
+a CIDToGIDMap (show_extra_codes): MuPDF reads text by character, not by code.
+
+Still wrong in pdfium: a Latin name of several words, or a letter and digits
+('B12', 'A&E'), inside Arabic: it reads their runs from the right too
+('cramp s'writer'), which no stored order of one line can mend.
 
 Invisible glyphs are set a hundredth of a point larger than the text: a change
 of size makes Poppler start a new word, so no invisible glyph joins the word

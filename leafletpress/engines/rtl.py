@@ -52,7 +52,9 @@ a CIDToGIDMap (show_extra_codes): MuPDF reads text by character, not by code.
 
 Still wrong in pdfium: a Latin name of several words, or a letter and digits
 ('B12', 'A&E'), inside Arabic: it reads their runs from the right too
-('cramp s'writer'), which no stored order of one line can mend.
+('cramp s'writer'). Mending that would take an invisible glyph at the start
+of each of their words, placed so that pdfium sorts the words backwards, and
+search would trip on those glyphs inside the name.
 
 Invisible glyphs are set a hundredth of a point larger than the text: a change
 of size makes Poppler start a new word, so no invisible glyph joins the word

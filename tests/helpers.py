@@ -1,8 +1,13 @@
 """What the tests share: the project folder, the command run on it, and leaflets read from it."""
 
+import functools
 import os
 import shutil
 import subprocess
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from leafletpress import cli
@@ -56,3 +61,21 @@ def clone_project(root: Path, venv: bool = False) -> Path:
                 stat = mine.stat()
                 os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     return root
+
+
+@contextmanager
+def serving(folder: Path) -> Iterator[str]:
+    """The folder's files over HTTP on a free local port, as a browser would fetch them: the address."""
+    handler = functools.partial(QuietHandler, directory=str(folder))
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass

@@ -1,17 +1,14 @@
 """The preview: page-1 thumbnails and build/index.html, opened in headless Chromium."""
 
-import functools
 import json
 import shutil
 import subprocess
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
-from .helpers import main
+from .helpers import main, serving
 
 pytestmark = pytest.mark.pdf  # renders PDFs: the slower tier
 
@@ -48,18 +45,8 @@ def gallery(built, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def server(gallery):
-    handler = functools.partial(QuietHandler, directory=str(gallery))
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
-
-
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
+    with serving(gallery) as address:
+        yield address
 
 
 def chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:

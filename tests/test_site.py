@@ -6,19 +6,16 @@ violation allowed. Each page is also read with its text at 200%: nothing may
 run off the side.
 """
 
-import functools
 import json
 import shutil
 import subprocess
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from leafletpress.formats.site import page_path, write_site
 
-from .helpers import PROJECT, leaflet
+from .helpers import PROJECT, leaflet, serving
 
 pytestmark = pytest.mark.pdf  # renders PDFs and runs Chromium: the slower tier
 
@@ -63,17 +60,8 @@ def site(built, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(site):
-    handler = functools.partial(QuietHandler, directory=str(site))
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
-
-
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
+    with serving(site) as address:
+        yield address
 
 
 def test_a_page_per_language_with_its_pdfs_and_the_others(site):

@@ -126,13 +126,12 @@ class Unit:
 
 @dataclass
 class Draw:
-    """One glyph to show: at x, by this code, seen or invisible (then squeezed to scale percent)."""
+    """One glyph to show: at x, by this code, seen or invisible."""
 
     x: float
     code: int
     like: Glyph  # the glyph whose font, size and rise it takes
     hidden: bool = False
-    scale: float = 100.0
 
 
 @dataclass
@@ -365,15 +364,10 @@ def glyph_draws(unit: Unit, font) -> list[Draw]:
     carried = [code for code in found if code is not None]
     if len(carried) < len(found):
         return alone
-    for code, letter in zip(carried, unit.text[:last] + unit.text[last + 1:]):
-        font.to_unicode[code] = letter
-        font.widths.setdefault(code, font_cmap(font).advance(code))
     font.to_unicode[main.glyph] = unit.text[last]
     step = APART * main.size
-    right = [Draw(unit.right - step * (index + 1), code, main, True, squeeze(font, code, main.size))
-             for index, code in enumerate(carried[:last])]
-    left = [Draw(main.x - step * (index + 1), code, main, True, squeeze(font, code, main.size))
-            for index, code in enumerate(carried[last:])]
+    right = [Draw(unit.right - step * (index + 1), code, main, True) for index, code in enumerate(carried[:last])]
+    left = [Draw(main.x - step * (index + 1), code, main, True) for index, code in enumerate(carried[last:])]
     seen = [Draw(glyph.x, alias(font, glyph.glyph), glyph) for glyph in others]
     return [*right, Draw(main.x, main.glyph, main), *seen, *left]
 
@@ -390,15 +384,16 @@ def mirrored(font, glyph_id: int, character: str) -> int:
 
 
 def carrier(font, letter: str) -> int | None:
-    """The glyph that carries a letter invisibly: the font's own glyph for it, unless it reads otherwise."""
+    """The code that carries a letter invisibly: a code of its own, showing the font's glyph for the letter
+    and reading as the letter, exactly APART em wide (a mark's glyph has no width, a letter's is wider):
+    each carrier ends where the next one starts, so that no reader sees a gap between them."""
     glyph_id = font_cmap(font).get(ord(letter))
-    return None if glyph_id is None or font.to_unicode.get(glyph_id, letter) != letter else glyph_id
-
-
-def squeeze(font, code: int, size: float) -> float:
-    """The horizontal scale (percent) that makes a glyph half as wide as the space between carriers."""
-    width = font.widths.get(code, 0) / 1000 * size
-    return round(min(100.0, 100 * APART * size / 2 / width), 3) if width else 100.0
+    if glyph_id is None:
+        return None
+    font.to_unicode.setdefault(glyph_id, letter)  # keeps the glyph in the subset font: an empty one is no text
+    code = extra_code(font, ("carrier", letter), letter, glyph_id)
+    font.widths[code] = round(APART * 1000)
+    return code
 
 
 def mark_code(font, mark: str) -> int:
@@ -473,7 +468,7 @@ def own_character(line, extra: dict[int, int]):
 def placed(draws: list[Draw], fonts: dict) -> Iterator[bytes]:
     """The operators that draw the glyphs in this order, each at its place, writing each state only when
     it changes (the content stream of a page of Arabic grows by a tenth as it is)."""
-    font, rise, scale, invisible, pen = ("", 0.0), 0.0, 100.0, False, 0.0
+    font, rise, invisible, pen = ("", 0.0), 0.0, False, 0.0
     for draw in draws:
         like = draw.like
         size = like.size + LARGER if draw.hidden else like.size
@@ -486,16 +481,11 @@ def placed(draws: list[Draw], fonts: dict) -> Iterator[bytes]:
         if draw.hidden != invisible:
             invisible = draw.hidden
             yield b"3 Tr" if invisible else b"0 Tr"
-        if (draw.scale if draw.hidden else 100.0) != scale:
-            scale = draw.scale if draw.hidden else 100.0
-            yield f"{number(scale)} Tz".encode()
         step = round(draw.x - pen, 3)
         pen += step
         yield f"{number(step)} 0 Td <{draw.code:04x}> Tj".encode()
     if invisible:
         yield b"0 Tr"
-    if scale != 100:
-        yield b"100 Tz"
     if rise:
         yield b"0 Ts"
 

@@ -276,14 +276,17 @@ def all_marks(text: str) -> bool:
 def direction_marks(line: list[Unit]) -> dict[int, Marks]:
     """The direction marks each unit needs, by its index, so that Poppler and pdfium read the line in order.
 
-    A run read left to right (a left-to-right run of the line, or a digit or
-    number punctuation among Arabic) followed by more than spaces before the
-    next Arabic letter, or by nothing, has a right-to-left mark on its left, its end; a
-    left-to-right run that ends in a bracket or quote also has a left-to-right
-    mark on its right. A mirrored bracket among Arabic has a left-to-right mark
-    on its right, and a right-to-left mark on its left, again unless only spaces
-    come before the next Arabic letter. No more: the marks are text too,
-    and a search for '(GP)' finds no '(\u200fGP\u200f)'.
+    A run read left to right (a left-to-right run of the line) followed by more
+    than spaces before the next Arabic letter, or by nothing, has a
+    right-to-left mark on its left, its end; a left-to-right run that ends in a
+    bracket or quote also has a left-to-right mark on its right. Number
+    punctuation among Arabic (a full stop, a colon, the Arabic comma) has a
+    right-to-left mark on its left unless an Arabic letter follows it at once:
+    else Poppler reads the space after it first ('الأدوية ،مثل'). A mirrored
+    bracket among Arabic has a left-to-right mark on its right, and a
+    right-to-left mark on its left, unless only spaces come before the next
+    Arabic letter. No more: the marks are text too, and a search for '(GP)'
+    finds no '(\u200fGP\u200f)'.
     """
     marks: dict[int, Marks] = {}
     index = 0
@@ -301,7 +304,7 @@ def direction_marks(line: list[Unit]) -> dict[int, Marks]:
             index = end + 1
             continue
         if len(unit.text) == 1 and unicodedata.bidirectional(unit.text) in NUMBER_LIKE:
-            if more_than_spaces_follow(line, index):
+            if not right_to_left_follows(line, index):
                 marks.setdefault(index, Marks()).after.append((RLM, left_of(unit)))
         elif len(unit.text) == 1 and unicodedata.mirrored(unit.text):
             marks.setdefault(index, Marks()).before.append((LRM, right_of(unit)))
@@ -319,6 +322,11 @@ def more_than_spaces_follow(line: list[Unit], index: int) -> bool:
         if not unit.text.isspace():
             return unicodedata.bidirectional(unit.text[0]) not in RIGHT_TO_LEFT
     return True
+
+
+def right_to_left_follows(line: list[Unit], index: int) -> bool:
+    """Whether a right-to-left letter comes right after the unit, with not even a space between."""
+    return index + 1 < len(line) and unicodedata.bidirectional(line[index + 1].text[0]) in RIGHT_TO_LEFT
 
 
 def reads_left_to_right(text: str) -> bool:

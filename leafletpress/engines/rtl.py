@@ -64,6 +64,7 @@ the order, the means of placing and the invisible glyphs change.
 """
 
 import io
+import math
 import re
 import unicodedata
 import weakref
@@ -197,7 +198,9 @@ def in_logical_order(stream, box, start: int) -> None:
         glyph.logical, glyph.text, glyph.level = logical, text, level
     line = units(sorted(drawn, key=lambda glyph: glyph.logical))
     marks = direction_marks(line) if box.style["direction"] == "rtl" else {}
-    draws = [draw for index, unit in enumerate(line) for draw in unit_draws(unit, marks.get(index), fonts)]
+    reach = reaches(line)
+    draws = [draw for index, unit in enumerate(line)
+             for draw in unit_draws(unit, marks.get(index), fonts, reach.get(index, unit.right))]
     stream.stream[start + begin + 2:start + end] = list(placed(draws, fonts))
 
 
@@ -344,24 +347,52 @@ def right_of(unit: Unit) -> float:
     return unit.right - 0.05 * unit.size
 
 
-def unit_draws(unit: Unit, marks: Marks | None, fonts: dict) -> list[Draw]:
+def reaches(line: list[Unit]) -> dict[int, float]:
+    """Where each letter of a word that stands a little apart from the letter on its right should reach, by
+    its index: to that letter's left edge.
+
+    The font sets some letters apart (after a letter that does not join the
+    next, 'أكسيد', 'الكربون'), and Poppler starts a new word, with a space,
+    where a glyph's box ends more than 0.03 em before the next; pdfium too,
+    further apart. So the glyph on the left is shown by a code as wide as the
+    gap and itself: its box closes the gap. Spaces between words are units of
+    their own and stay apart.
+    """
+    found = {}
+    for index in range(1, len(line)):
+        unit, right = line[index], line[index - 1]
+        if unit.level % 2 and right.level % 2 and word_letter(unit.text) and word_letter(right.text) \
+                and right.left > unit.right:
+            found[index] = right.left
+    return found
+
+
+def word_letter(text: str) -> bool:
+    return unicodedata.category(text[0])[0] in "LM"
+
+
+def unit_draws(unit: Unit, marks: Marks | None, fonts: dict, reach: float) -> list[Draw]:
     """What to show for a unit, in stored order: its direction marks before, its glyphs, its marks after."""
     like = unit.glyphs[0]
     before = [Draw(x, mark_code(fonts[like.font], mark), like, hidden=True) for mark, x in marks.before] \
         if marks else []
     after = [Draw(x, mark_code(fonts[like.font], mark), like, hidden=True) for mark, x in marks.after] \
         if marks else []
-    return before + glyph_draws(unit, fonts[like.font]) + after
+    return before + glyph_draws(unit, fonts[like.font], reach) + after
 
 
-def glyph_draws(unit: Unit, font) -> list[Draw]:
+def glyph_draws(unit: Unit, font, reach: float) -> list[Draw]:
     """A unit's glyphs as drawn, and for a ligature or a letter with marks, the invisible glyphs that carry
-    its letters where they read in order (see the module's docstring); as drawn if any letter can't be."""
+    its letters where they read in order (see the module's docstring); as drawn if any letter can't be.
+    The glyph on the unit's right, and the carriers of its first letters, reach as far as reach."""
     alone = [Draw(glyph.x, glyph.glyph, glyph) for glyph in unit.glyphs]
     if unit.level % 2 == 0:
         return alone
     if len(unit.glyphs) == 1 and len(unit.text) == 1:
-        return [Draw(unit.left, mirrored(font, unit.glyphs[0].glyph, unit.text), unit.glyphs[0])]
+        glyph = unit.glyphs[0]
+        if reach > unit.right:
+            return [Draw(glyph.x, widened(font, glyph, reach, unit.text), glyph)]
+        return [Draw(unit.left, mirrored(font, glyph.glyph, unit.text), glyph)]
     main = max(unit.glyphs, key=lambda glyph: glyph.width)
     others = [glyph for glyph in unit.glyphs if glyph is not main]
     letters = [index for index, ch in enumerate(unit.text) if unicodedata.category(ch) != "Mn"]
@@ -374,10 +405,22 @@ def glyph_draws(unit: Unit, font) -> list[Draw]:
         return alone
     font.to_unicode[main.glyph] = unit.text[last]
     step = APART * main.size
-    right = [Draw(unit.right - step * (index + 1), code, main, True) for index, code in enumerate(carried[:last])]
+    right = [Draw(reach - step * (index + 1), code, main, True) for index, code in enumerate(carried[:last])]
     left = [Draw(main.x - step * (index + 1), code, main, True) for index, code in enumerate(carried[last:])]
     seen = [Draw(glyph.x, alias(font, glyph.glyph), glyph) for glyph in others]
-    return [*right, Draw(main.x, main.glyph, main), *seen, *left]
+    shown = main.glyph
+    if reach > unit.right and main.x + main.width >= unit.right:
+        shown = widened(font, main, reach, unit.text[last])
+    return [*right, Draw(main.x, shown, main), *seen, *left]
+
+
+def widened(font, glyph: Glyph, reach: float, text: str) -> int:
+    """A code of its own that shows the glyph, reads as the text, and is as wide as from the glyph to reach
+    (in thousandths of the size, rounded up: the box may overlap the next by less than that)."""
+    width = math.ceil((reach - glyph.x) / glyph.size * 1000)
+    code = extra_code(font, ("widened", glyph.glyph, width, text), text, glyph.glyph)
+    font.widths[code] = width
+    return code
 
 
 def mirrored(font, glyph_id: int, character: str) -> int:

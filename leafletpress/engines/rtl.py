@@ -279,17 +279,15 @@ def all_marks(text: str) -> bool:
 def direction_marks(line: list[Unit]) -> dict[int, Marks]:
     """The direction marks each unit needs, by its index, so that Poppler and pdfium read the line in order.
 
-    A run read left to right (a left-to-right run of the line) followed by more
-    than spaces before the next Arabic letter, or by nothing, has a
-    right-to-left mark on its left, its end; a left-to-right run that ends in a
-    bracket or quote also has a left-to-right mark on its right. Number
-    punctuation among Arabic (a full stop, a colon, the Arabic comma) has a
-    right-to-left mark on its left unless an Arabic letter follows it at once:
-    else Poppler reads the space after it first ('الأدوية ،مثل'). A mirrored
-    bracket among Arabic has a left-to-right mark on its right, and a
-    right-to-left mark on its left, unless only spaces come before the next
-    Arabic letter. No more: the marks are text too, and a search for '(GP)'
-    finds no '(\u200fGP\u200f)'.
+    A run read left to right (a left-to-right run of the line, or number
+    punctuation among Arabic: a full stop, a colon, the Arabic comma) has a
+    right-to-left mark on its left, its end, unless an Arabic letter follows it
+    at once: else Poppler reads the space after it first ('الأدوية ،مثل',
+    'هيئة  DVLAمتاحة'). A left-to-right run that ends in a bracket or quote
+    also has a left-to-right mark on its right. A mirrored bracket among Arabic
+    has a left-to-right mark on its right, and a right-to-left mark on its
+    left, unless only spaces come before the next Arabic letter. No more: the
+    marks are text too, and a search for '(GP)' finds no '(\u200fGP\u200f)'.
     """
     marks: dict[int, Marks] = {}
     index = 0
@@ -302,7 +300,7 @@ def direction_marks(line: list[Unit]) -> dict[int, Marks]:
             after = marks.setdefault(end, Marks()).after
             if not reads_left_to_right(line[end].text[-1:]):
                 after.append((LRM, right_of(line[end])))
-            if more_than_spaces_follow(line, end):
+            if not right_to_left_follows(line, end):
                 after.append((RLM, left_of(line[index])))
             index = end + 1
             continue

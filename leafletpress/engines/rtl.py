@@ -14,13 +14,17 @@ made to satisfy all of them at once:
   (. , : - ،) is read right to left; from a Latin letter or a digit on, the
   characters are read left to right up to the next Arabic letter, brackets,
   dashes and full stops on the left included. It ends a line where a word
-  starts more than half an em inside the one on its left.
+  starts more than half an em inside the one on its left, and puts a space
+  where a glyph's box (its origin and advance) ends 0.03 em or more before
+  the next one's starts.
 - pdfium (Chrome, pypdfium2) sorts each text-showing operator by where its
   first glyph stands, keeps the glyphs of one operator in stored order, and
   then cuts the line into runs (Latin letters; digits, marks and number
   punctuation; Arabic letters; the rest) and reads the runs from the right:
   Arabic runs and the rest after them right to left with brackets mirrored
-  ('(' read as ')'), the others left to right.
+  ('(' read as ')'), the others left to right. It puts a space where an
+  operator's glyph starts well away from where the one before it ends (a
+  tenth of an em or more, by the glyphs' widths).
 
 So each piece of text of a right-to-left line, or holding right-to-left
 letters, is written again, with the same glyphs at the same places, each glyph shown on its own (`x 0 Td
@@ -30,23 +34,34 @@ mode 3) that carry text where the positional readers look for it:
 - A ligature or a letter with marks on it (a group of letters drawn as one)
   shows its main glyph as the letter it ends with; its other letters and its
   marks are carried by invisible glyphs, the letters before it at its right
-  edge, the marks after it just left of it, a little apart: read by position
-  from the right, or in stored order, they come in order. A visible mark
-  glyph is shown through a second code for the same glyph, read as a word
-  joiner (U+2060), since its own place (over its letter) reads wrong.
+  edge, the marks after it just left of it, APART (0.08 em) from each other:
+  read by position from the right, or in stored order, they come in order.
+  Each carrier is a code of its own exactly APART wide, so each ends where
+  the next starts: no gap for Poppler or pdfium to read as a space inside
+  the word (carriers squeezed to half that, and marks of no width, split
+  'نوفمبر' and 'الإصدار' in both). A visible mark glyph is shown through a
+  second code for the same glyph, read as a word joiner (U+2060), since its
+  own place (over its letter) reads wrong.
 - Where a run read left to right ends (Latin words, numbers, a full stop or
   comma) an invisible right-to-left mark (U+200F) on its left stops both
   readers from taking the brackets and punctuation beside it into the run;
   a bracket drawn mirrored in Arabic has a left-to-right mark (U+200E) on its
   right and a right-to-left mark on its left, so that pdfium reads it left to
-  right, unmirrored, as the character it is. Marks are left out where only
+  right, unmirrored, as the character it is. The mark that ends a run is
+  left out only where an Arabic letter follows at once (else Poppler reads
+  the space after the run first: 'الأدوية ،مثل'), a bracket's where only
   spaces stand before the next Arabic letter: they are text too, and a search
   for '(GP)' finds no '(\u200fGP)'.
 - A bracket drawn mirrored (the glyph of ')' for a '(') is shown through a
   code of its own that reads as the bracket it stands for, so that its glyph
   reads as itself where it stands unmirrored, as in '(DMRF)' in a Latin name.
+- A letter the font sets a little apart from the one on its right (after a
+  letter that does not join the next: 'أكسيد', 'الكربون') is shown through a
+  code of its own as wide as itself and the gap, and a ligature's carriers
+  reach that far too: its box touches the next, and neither reader breaks the
+  word there. Spaces between words stay as they are.
 
-The extra codes (direction marks, second codes of a glyph) lie past the
+The extra codes (direction marks, carriers, second codes of a glyph) lie past the
 font's glyphs, each a character (CID) of its own, shown by its glyph through
 a CIDToGIDMap (show_extra_codes): MuPDF reads text by character, not by code.
 
@@ -58,9 +73,12 @@ search would trip on those glyphs inside the name.
 
 Invisible glyphs are set a hundredth of a point larger than the text: a change
 of size makes Poppler start a new word, so no invisible glyph joins the word
-of a visible one. /ActualText does not help: Poppler 22 and pdfium turn it
-round once more, and MuPDF 1.21 ignores it. The pixels are unchanged: only
-the order, the means of placing and the invisible glyphs change.
+of a visible one (a word of Poppler's is read in stored order; with no gap
+between them, its words still read as one). /ActualText does not help:
+Poppler 22 and pdfium turn it round once more, and MuPDF 1.21 ignores it. The
+pixels are unchanged: only the order, the means of placing, the codes glyphs
+are shown by (their widths place nothing: each glyph is placed by Td) and the
+invisible glyphs change.
 """
 
 import io
@@ -82,7 +100,8 @@ from weasyprint.text.ffi import ffi, pango
 RIGHT_TO_LEFT = ("R", "AL")  # Unicode bidirectional classes of Hebrew and Arabic letters
 NUMBER_LIKE = ("EN", "AN", "CS", "ES", "ET")  # digits and number punctuation: Poppler reads them left to right
 LRM, RLM, WORD_JOINER = "\u200e", "\u200f", "\u2060"
-APART = 0.08  # em between invisible letters: under a tenth of an em Poppler keeps them apart, over 0.07 pdfium too
+APART = 0.08  # em between invisible letters, and each one's width: under a tenth of an em Poppler keeps them
+#               apart, over 0.07 pdfium too
 LARGER = 0.01  # points added to the size of invisible glyphs
 SHOWN = re.compile(rb"<([0-9a-fA-F]*)>|(-?[0-9.]+(?:e-?[0-9]+)?)")
 CMAPS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # WeasyPrint font -> its cmap
@@ -540,8 +559,7 @@ def placed(draws: list[Draw], fonts: dict) -> Iterator[bytes]:
 
 
 class FontCmap(dict):
-    """A font's characters to glyph ids, each glyph's characters, and each glyph's advance in thousandths of
-    the size."""
+    """A font's characters to glyph ids, and each glyph's characters."""
 
     def __init__(self, font):
         from fontTools.ttLib import TTFont
@@ -554,12 +572,6 @@ class FontCmap(dict):
             self.characters: dict[int, list[str]] = {}
             for code, glyph_id in sorted(self.items()):
                 self.characters.setdefault(glyph_id, []).append(chr(code))
-            scale = 1000 / face["head"].unitsPerEm
-            metrics = face["hmtx"].metrics
-            self.advances = {ids[name]: round(advance * scale) for name, (advance, _) in metrics.items()}
-
-    def advance(self, glyph_id: int) -> int:
-        return self.advances.get(glyph_id, 0)
 
 
 def font_cmap(font) -> FontCmap:

@@ -47,11 +47,10 @@ mode 3) that carry text where the positional readers look for it:
   readers from taking the brackets and punctuation beside it into the run;
   a bracket drawn mirrored in Arabic has a left-to-right mark (U+200E) on its
   right and a right-to-left mark on its left, so that pdfium reads it left to
-  right, unmirrored, as the character it is. The mark that ends a run is
-  left out only where an Arabic letter follows at once (else Poppler reads
-  the space after the run first: 'الأدوية ،مثل'), a bracket's where only
+  right, unmirrored, as the character it is. Marks are left out where only
   spaces stand before the next Arabic letter: they are text too, and a search
-  for '(GP)' finds no '(\u200fGP)'.
+  for '(GP)' finds no '(\u200fGP)' (so Poppler reads an Arabic comma after
+  the space that follows it: 'الأدوية ،مثل').
 - A bracket drawn mirrored (the glyph of ')' for a '(') is shown through a
   code of its own that reads as the bracket it stands for, so that its glyph
   reads as itself where it stands unmirrored, as in '(DMRF)' in a Latin name.
@@ -298,15 +297,16 @@ def all_marks(text: str) -> bool:
 def direction_marks(line: list[Unit]) -> dict[int, Marks]:
     """The direction marks each unit needs, by its index, so that Poppler and pdfium read the line in order.
 
-    A run read left to right (a left-to-right run of the line, or number
-    punctuation among Arabic: a full stop, a colon, the Arabic comma) has a
-    right-to-left mark on its left, its end, unless an Arabic letter follows it
-    at once: else Poppler reads the space after it first ('الأدوية ،مثل',
-    'هيئة  DVLAمتاحة'). A left-to-right run that ends in a bracket or quote
-    also has a left-to-right mark on its right. A mirrored bracket among Arabic
-    has a left-to-right mark on its right, and a right-to-left mark on its
-    left, unless only spaces come before the next Arabic letter. No more: the
-    marks are text too, and a search for '(GP)' finds no '(\u200fGP\u200f)'.
+    A run read left to right (a left-to-right run of the line, or a digit or
+    number punctuation among Arabic) followed by more than spaces before the
+    next Arabic letter, or by nothing, has a right-to-left mark on its left, its end; a
+    left-to-right run that ends in a bracket or quote also has a left-to-right
+    mark on its right. A mirrored bracket among Arabic has a left-to-right mark
+    on its right, and a right-to-left mark on its left, again unless only spaces
+    come before the next Arabic letter. No more: the marks are text too, and a
+    search for '(GP)' finds no '(\u200fGP\u200f)', nor one for 'صفحة 1 من' a
+    'صفحة 1\u200f من'. So Poppler reads the space after a run first where
+    only spaces follow it ('الأدوية ،مثل': the comma moves, the words stay whole).
     """
     marks: dict[int, Marks] = {}
     index = 0
@@ -319,12 +319,12 @@ def direction_marks(line: list[Unit]) -> dict[int, Marks]:
             after = marks.setdefault(end, Marks()).after
             if not reads_left_to_right(line[end].text[-1:]):
                 after.append((LRM, right_of(line[end])))
-            if not right_to_left_follows(line, end):
+            if more_than_spaces_follow(line, end):
                 after.append((RLM, left_of(line[index])))
             index = end + 1
             continue
         if len(unit.text) == 1 and unicodedata.bidirectional(unit.text) in NUMBER_LIKE:
-            if not right_to_left_follows(line, index):
+            if more_than_spaces_follow(line, index):
                 marks.setdefault(index, Marks()).after.append((RLM, left_of(unit)))
         elif len(unit.text) == 1 and unicodedata.mirrored(unit.text):
             marks.setdefault(index, Marks()).before.append((LRM, right_of(unit)))
@@ -342,11 +342,6 @@ def more_than_spaces_follow(line: list[Unit], index: int) -> bool:
         if not unit.text.isspace():
             return unicodedata.bidirectional(unit.text[0]) not in RIGHT_TO_LEFT
     return True
-
-
-def right_to_left_follows(line: list[Unit], index: int) -> bool:
-    """Whether a right-to-left letter comes right after the unit, with not even a space between."""
-    return index + 1 < len(line) and unicodedata.bidirectional(line[index + 1].text[0]) in RIGHT_TO_LEFT
 
 
 def reads_left_to_right(text: str) -> bool:
